@@ -1,0 +1,68 @@
+"""The core: one pure function from a file's bytes to its migration result.
+
+No I/O, never raises: a file that cannot be decoded or parsed is skipped with a reason, and an
+unexpected error becomes an `error` result with the original bytes kept.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from migrate import engine, languages, prefilter, ruleset
+from migrate.context import FileContext, SkipFile
+from migrate.model import FileResult
+from migrate.settings import Settings
+from migrate.textio import UndecodableError, decode
+
+
+def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | None = None) -> FileResult:
+    """Migrate one file. `path` is POSIX and relative to the scanned root."""
+    lang = language or languages.classify(path, data[:128])
+    if lang is None:
+        return FileResult(path, None, "unchanged")
+    handler = languages.handler(lang)
+    if handler is None:
+        return FileResult(path, lang, "unchanged")
+    rules = ruleset.select(ruleset.rules_for(lang), settings.select, settings.ignore)
+    if not prefilter.wants(data, rules):
+        return FileResult(path, lang, "unchanged", lines=data.count(b"\n"))
+    try:
+        decoded = decode(data, python=(lang == "python"))
+    except UndecodableError as e:
+        return FileResult(path, lang, "skipped", reason=str(e))
+    ctx = FileContext(path, decoded.source, lang, settings, rules)
+    try:
+        handler.migrate(ctx)
+        edits = engine.resolve(ctx)
+        finalize = getattr(handler, "finalize", None)
+        if finalize is not None:
+            edits += finalize(ctx)
+        new_source = engine.apply_edits(ctx.source, edits) if edits else ctx.source
+        if new_source != ctx.source:
+            validate = getattr(handler, "validate", None)
+            problem = validate(ctx, new_source) if validate is not None else None
+            if problem:
+                raise RuntimeError(f"the rewrite would produce invalid output ({problem}); file left unchanged")
+    except SkipFile as e:
+        return FileResult(path, lang, e.status, reason=e.reason, lines=ctx.source.count(b"\n"),
+                          findings=_positioned(ctx))
+    except RecursionError:
+        return FileResult(path, lang, "error", reason="nesting too deep to analyse; file left unchanged",
+                          lines=ctx.source.count(b"\n"))
+    except Exception as e:  # noqa: BLE001 - one file's internal error must not stop the run
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        return FileResult(path, lang, "error",
+                          reason=f"internal error: {type(e).__name__}: {e} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
+                          lines=ctx.source.count(b"\n"))
+    changed = new_source != ctx.source
+    return FileResult(
+        path, lang, "changed" if changed else "unchanged",
+        new_data=decoded.encode(new_source) if changed else None,
+        findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated,
+        lines=ctx.source.count(b"\n") + (1 if ctx.source and not ctx.source.endswith(b"\n") else 0),
+    )
+
+
+def _positioned(ctx: FileContext):
+    engine.locate(ctx)
+    return ctx.findings

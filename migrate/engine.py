@@ -1,0 +1,91 @@
+"""The engine applies fixes; rules only propose them (Fixit style).
+
+`resolve` decides, for every finding that carries edits, whether its fix is applied: safe fixes
+always, unsafe ones with --unsafe-fixes, none that a `migrate: ignore` comment suppresses, and
+none whose edits overlap an edit already accepted (a conflict is reported, never merged).
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrate.context import FileContext
+from migrate.model import Edit, Finding, Safety
+
+_SUPPRESS = re.compile(rb"migrate:\s*ignore(?:\[([A-Za-z0-9_,\- ]*)\])?")
+
+
+def _suppressed(ctx: FileContext, finding: Finding) -> bool:
+    for line in range(finding.line, max(finding.line, finding.end_line) + 1):
+        m = _SUPPRESS.search(ctx.lines.line_text(line))
+        if m:
+            if m.group(1) is None:
+                return True
+            ids = {s.strip() for s in m.group(1).decode().split(",")}
+            if finding.rule in ids:
+                return True
+    return False
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a == b:
+        return False
+    if a.start == a.end and b.start == b.end:  # two insertions: both apply, in a stable order
+        return False
+    if a.start == a.end:
+        return b.start < a.start < b.end
+    if b.start == b.end:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def locate(ctx: FileContext) -> None:
+    for f in ctx.findings:
+        f.path = ctx.path
+        f.line, f.column = ctx.lines.position(f.start)
+        f.end_line, f.end_column = ctx.lines.position(max(f.start, f.end))
+
+
+def resolve(ctx: FileContext) -> list[Edit]:
+    """Position findings, drop suppressed ones, choose fixes; returns the accepted edits."""
+    locate(ctx)
+    kept = [f for f in ctx.findings if not _suppressed(ctx, f)]
+    accepted: list[Edit] = []
+    for f in sorted(kept, key=lambda f: (f.start, f.end)):
+        if not f.edits:
+            continue
+        if f.safety is Safety.UNSAFE and not ctx.settings.unsafe_fixes:
+            f.note = "unsafe fix: not applied; run with --unsafe-fixes to apply it"
+            if f.suggestion is None:
+                f.suggestion = describe_edits(ctx, f.edits)
+            continue
+        if f.safety is Safety.MANUAL:
+            continue
+        if any(_overlaps(e, a) for e in f.edits for a in accepted):
+            f.note = "conflicts with another fix on the same code; not applied"
+            continue
+        accepted.extend(e for e in f.edits if e not in accepted)
+        f.fixed = True
+    ctx.findings = sorted(kept, key=lambda f: (f.line, f.column, f.rule))
+    return accepted
+
+
+def describe_edits(ctx: FileContext, edits) -> str:
+    parts = []
+    for e in edits:
+        old = ctx.snippet(e.start, e.end)
+        parts.append(f"insert `{e.text.strip()}`" if not old else f"`{old}` -> `{e.text}`")
+    return "; ".join(parts)
+
+
+def apply_edits(source: bytes, edits) -> bytes:
+    out = []
+    pos = 0
+    for e in sorted(set(edits), key=lambda e: (e.start, e.end, e.text)):
+        if e.start < pos:
+            raise ValueError(f"overlapping edits at byte {e.start}")
+        out.append(source[pos:e.start])
+        out.append(e.text.encode("utf-8"))
+        pos = e.end
+    out.append(source[pos:])
+    return b"".join(out)

@@ -1,0 +1,1 @@
+"""One handler module per file kind; see migrate/languages.py for the interface."""

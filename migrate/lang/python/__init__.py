@@ -1,0 +1,187 @@
+"""The Python handler: parse with tree-sitter, find trigger hits, resolve the chains and strings
+around them, and let each enabled rule's matcher report findings with fixes."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from migrate.context import FileContext, SkipFile
+from migrate.lang.python import matchers
+from migrate.lang.python.index import Index
+from migrate.lang.python.tsutil import captures, parser, text
+from migrate.model import Edit
+
+_PY2 = "[(print_statement) (exec_statement)] @py2"
+_ERROR = "[(ERROR) (MISSING)] @err"
+_SKIP_PARENTS = {"function_definition", "class_definition", "parameters", "dotted_name", "aliased_import",
+                 "import_statement", "import_from_statement", "keyword_argument_name"}
+
+
+class PyFile:
+    """Per-file analysis state shared by the matchers."""
+
+    def __init__(self, ctx: FileContext, tree):
+        self.ctx = ctx
+        self.tree = tree
+        self.root = tree.root_node
+        self.index = Index.build(self.root)
+        self.newline = "\r\n" if b"\r\n" in ctx.source else "\n"
+
+    @cached_property
+    def table(self):
+        from migrate import tables
+
+        return tables.load(self.ctx.settings.target)
+
+    def node_text(self, node) -> str:
+        return text(node)
+
+
+def _first_error_line(root) -> int | None:
+    errs = captures(_ERROR, root).get("err", [])
+    if not errs:
+        return None
+    return min(e.start_point[0] for e in errs) + 1
+
+
+def migrate(ctx: FileContext) -> None:
+    tree = parser().parse(ctx.source)
+    root = tree.root_node
+    if root.has_error:
+        line = _first_error_line(root)
+        raise SkipFile(f"does not parse as Python 3 (syntax error near line {line}); copied unchanged")
+    py2 = captures(_PY2, root).get("py2", [])
+    if py2:
+        raise SkipFile(f"Python 2 syntax (print/exec statement at line {py2[0].start_point[0] + 1}); copied unchanged")
+    pf = PyFile(ctx, tree)
+    active = [(r, matchers.get(r.matcher)) for r in ctx.rules.values()]
+    if ctx.settings.shim:
+        active = [(r, m) for r, m in active if not r.options.get("shim_covered")]
+    chain_rules = [(r, m) for r, m in active if hasattr(m, "chain")]
+    string_rules = [(r, m) for r, m in active if hasattr(m, "string")]
+    import_rules = [(r, m) for r, m in active if hasattr(m, "imports")]
+    for r, m in active:
+        if hasattr(m, "file"):
+            m.file(pf, r)
+
+    for stmt in pf.index.import_nodes:
+        for r, m in import_rules:
+            m.imports(pf, r, stmt)
+
+    words = {w for r, _ in active for w in r.triggers}
+    # local names bound to something a rule cares about (e.g. `amp` from `from apex import amp`)
+    for local, cands in pf.index.imports.items():
+        if any(m.cares(r, c.qualname) for c in cands for r, m in chain_rules if hasattr(m, "cares")):
+            words.add(local)
+    if not words:
+        return
+    rx = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True)), re.I)
+    seen_chains: set[tuple[int, int]] = set()
+    seen_strings: set[int] = set()
+    for m in rx.finditer(ctx.source):
+        node = root.descendant_for_byte_range(m.start(), m.end())
+        if node is None:
+            continue
+        t = node.type
+        if t in ("string_content", "string_start", "string_end", "escape_sequence"):
+            s = node.parent
+            if s is not None and s.type == "string" and s.start_byte not in seen_strings:
+                seen_strings.add(s.start_byte)
+                for r, mm in string_rules:
+                    mm.string(pf, r, s)
+        elif t == "identifier":
+            parent = node.parent
+            if parent is None or parent.type in _SKIP_PARENTS:
+                continue
+            if parent.type == "keyword_argument" and parent.child_by_field_name("name") == node:
+                continue
+            if parent.type in ("default_parameter", "typed_default_parameter", "typed_parameter") and parent.child_by_field_name("name") == node:
+                continue
+            chain = pf.index.chain_at(node)
+            if chain is None:
+                continue
+            key = (chain.top.start_byte, chain.top.end_byte)
+            if key in seen_chains:
+                continue
+            seen_chains.add(key)
+            for r, mm in chain_rules:
+                mm.chain(pf, r, chain)
+
+
+def finalize(ctx: FileContext) -> list[Edit]:
+    """Add `import torch_npu` (or the shim import) once, where the applied fixes need it."""
+    needed = {req for f in ctx.findings if f.fixed for req in f.requires}
+    if not needed:
+        return []
+    root = parser().parse(ctx.source).root_node
+    idx = Index.build(root)
+    nl = "\r\n" if b"\r\n" in ctx.source else "\n"
+    edits = []
+    for module in sorted(needed):
+        if any(c.stmt.parent == root and c.from_module is None for c in idx.imports.get(module.split(".")[0], [])
+               if c.qualname == module.split(".")[0]):
+            continue
+        stmt_text = f"import {module}" if " " not in module else module
+        edits.append(_insert_import(ctx, root, idx, stmt_text, nl))
+    return [e for e in edits if e is not None]
+
+
+def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str, nl: str) -> Edit:
+    top_level = [n for n in idx.import_nodes if n.parent == root]
+    anchor = None
+    for n in top_level:  # after the first `import torch` ...
+        if n.type == "import_statement" and any(c.qualname == "torch" for c in _names(n)):
+            return _after_line(ctx, n, stmt_text, nl)
+    for n in top_level:  # ... else before the first torch-related import ...
+        if text(n).split()[1].split(".")[0].rstrip(",") == "torch":
+            anchor = n
+            break
+    if anchor is not None:
+        line_start = ctx.source.rfind(b"\n", 0, anchor.start_byte) + 1
+        return Edit(line_start, line_start, stmt_text + nl)
+    # ... else after the docstring, __future__ imports and other leading imports
+    last = None
+    for child in root.named_children:
+        if child.type == "comment":
+            continue
+        if child.type == "expression_statement" and last is None and child.named_child_count and child.named_children[0].type == "string":
+            last = child
+            continue
+        if child.type == "import_from_statement" and text(child).startswith("from __future__"):
+            last = child
+            continue
+        break
+    if last is None:
+        # after leading comments (shebang, coding line, licence header)
+        pos = 0
+        for child in root.children:
+            if child.type == "comment" and child.start_byte == pos:
+                nl_pos = ctx.source.find(b"\n", child.end_byte)
+                pos = len(ctx.source) if nl_pos == -1 else nl_pos + 1
+            else:
+                break
+        if pos == len(ctx.source) and ctx.source and not ctx.source.endswith(b"\n"):
+            return Edit(pos, pos, nl + stmt_text + nl)
+        return Edit(pos, pos, stmt_text + nl)
+    return _after_line(ctx, last, stmt_text, nl)
+
+
+def _names(stmt):
+    from migrate.lang.python.index import imported_names
+
+    return imported_names(stmt)
+
+
+def _after_line(ctx: FileContext, node, stmt_text: str, nl: str) -> Edit:
+    end = ctx.source.find(b"\n", node.end_byte)
+    if end == -1:
+        return Edit(len(ctx.source), len(ctx.source), nl + stmt_text)
+    return Edit(end + 1, end + 1, stmt_text + nl)
+
+
+def validate(ctx: FileContext, new_source: bytes) -> str | None:
+    root = parser().parse(new_source).root_node
+    if root.has_error:
+        return f"syntax error near line {_first_error_line(root)}"
+    return None

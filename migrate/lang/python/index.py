@@ -1,0 +1,166 @@
+"""What names resolve to in one Python file: the import table and attribute chains.
+
+We never resolve every name (libcst's QualifiedNameProvider costs minutes on a big repo). We read
+the import statements with one query, then resolve only the chains around trigger hits: walk up
+the attribute chain, resolve its base through the import table, and treat a name as local when
+the enclosing function binds it (parameter, assignment, loop or with target).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrate.lang.python.tsutil import captures, text
+
+_IMPORTS = "[(import_statement) (import_from_statement)] @imp"
+_FUNC_BINDINGS = """
+(parameters (identifier) @n)
+(parameters (default_parameter name: (identifier) @n))
+(parameters (typed_parameter (identifier) @n))
+(parameters (typed_default_parameter name: (identifier) @n))
+(lambda_parameters (identifier) @n)
+(assignment left: (identifier) @n)
+(assignment left: (pattern_list (identifier) @n))
+(assignment left: (tuple_pattern (identifier) @n))
+(augmented_assignment left: (identifier) @n)
+(for_statement left: (identifier) @n)
+(for_statement left: (pattern_list (identifier) @n))
+(as_pattern alias: (as_pattern_target (identifier) @n))
+(named_expression name: (identifier) @n)
+"""
+
+
+@dataclass(slots=True)
+class ImportedName:
+    local: str  # the name bound in this file
+    qualname: str  # what it refers to: "torch", "torch.cuda.amp.autocast"
+    stmt: object  # the import statement node
+    item: object  # the dotted_name / aliased_import node for this name
+    from_module: str | None  # for `from M import x`: M
+
+
+@dataclass(slots=True)
+class Chain:
+    """An attribute chain like `th.cuda.amp.autocast`: nodes of its identifiers, base first."""
+
+    top: object  # the outermost attribute (or the identifier itself)
+    parts: list  # identifier nodes: base, then each attribute
+    qualname: str | None  # resolved through imports, or None when the base is local/unknown
+    binding: ImportedName | None
+
+    @property
+    def names(self) -> list[str]:
+        return [text(p) for p in self.parts]
+
+
+@dataclass
+class Index:
+    root: object
+    imports: dict[str, list[ImportedName]] = field(default_factory=dict)
+    import_nodes: list = field(default_factory=list)
+    _local_cache: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, root) -> "Index":
+        idx = cls(root)
+        for stmt in captures(_IMPORTS, root).get("imp", []):
+            idx.import_nodes.append(stmt)
+            for imp in imported_names(stmt):
+                idx.imports.setdefault(imp.local, []).append(imp)
+        idx.import_nodes.sort(key=lambda n: n.start_byte)
+        return idx
+
+    def binding(self, name: str, at) -> ImportedName | None:
+        """The import that `name` refers to at node `at`, or None if local or unknown."""
+        cands = self.imports.get(name)
+        if not cands:
+            return None
+        quals = {c.qualname for c in cands}
+        if len(quals) > 1:
+            return None  # imported as different things in different places: unsure
+        func = enclosing_function(at)
+        while func is not None:
+            bound = self._function_bindings(func)
+            if name in bound:
+                # bound in this function: an import inside the function is fine, anything else is local
+                if not any(func.start_byte <= c.stmt.start_byte < func.end_byte for c in cands):
+                    return None
+                break
+            func = enclosing_function(func.parent)
+        return cands[0]
+
+    def _function_bindings(self, func) -> set[str]:
+        key = (func.start_byte, func.end_byte)
+        got = self._local_cache.get(key)
+        if got is None:
+            got = set()
+            body_caps = captures(_FUNC_BINDINGS, func)
+            for n in body_caps.get("n", []):
+                if enclosing_function(n.parent) == func or n.parent.type in ("parameters", "default_parameter", "typed_parameter", "typed_default_parameter"):
+                    got.add(text(n))
+            self._local_cache[key] = got
+        return got
+
+    def chain_at(self, node) -> Chain | None:
+        """The attribute chain that identifier `node` is part of, resolved if possible."""
+        if node.type != "identifier":
+            return None
+        top = node
+        while top.parent is not None and top.parent.type == "attribute" and (
+            top.parent.child_by_field_name("object") == top or top.parent.child_by_field_name("attribute") == top
+        ):
+            top = top.parent
+        parts = []
+        cur = top
+        while cur.type == "attribute":
+            parts.append(cur.child_by_field_name("attribute"))
+            cur = cur.child_by_field_name("object")
+        if cur.type != "identifier":
+            # base is a call, subscript, ... : keep the attribute names, unresolved
+            parts.reverse()
+            return Chain(top, parts, None, None)
+        parts.append(cur)
+        parts.reverse()
+        b = self.binding(text(cur), cur)
+        if b is None:
+            return Chain(top, parts, None, None)
+        qual = ".".join([b.qualname] + [text(p) for p in parts[1:]])
+        return Chain(top, parts, qual, b)
+
+    def aliases_of(self, qualname: str) -> list[str]:
+        """Local names bound to exactly `qualname` (e.g. 'torch' -> ['torch', 'th'])."""
+        return [n for n, cands in self.imports.items() if any(c.qualname == qualname for c in cands)]
+
+
+def enclosing_function(node):
+    while node is not None:
+        if node.type in ("function_definition", "lambda"):
+            return node
+        node = node.parent
+    return None
+
+
+def imported_names(stmt) -> list[ImportedName]:
+    out = []
+    if stmt.type == "import_statement":
+        for item in stmt.named_children:
+            if item.type == "dotted_name":
+                full = text(item)
+                out.append(ImportedName(full.split(".")[0], full.split(".")[0], stmt, item, None))
+            elif item.type == "aliased_import":
+                name = item.child_by_field_name("name")
+                alias = item.child_by_field_name("alias")
+                out.append(ImportedName(text(alias), text(name), stmt, item, None))
+        return out
+    module = stmt.child_by_field_name("module_name")
+    if module is None or module.type != "dotted_name":
+        return out  # relative import: the project's own code
+    mod = text(module)
+    for item in stmt.children_by_field_name("name"):
+        if item.type == "dotted_name":
+            out.append(ImportedName(text(item), f"{mod}.{text(item)}", stmt, item, mod))
+        elif item.type == "aliased_import":
+            name = item.child_by_field_name("name")
+            alias = item.child_by_field_name("alias")
+            out.append(ImportedName(text(alias), f"{mod}.{text(name)}", stmt, item, mod))
+    return out

@@ -1,0 +1,592 @@
+"""Python matchers: the code behind rules that cannot be pure data.
+
+A rule in rules/python/*.yaml names its matcher; the matcher reads the rule's `options` (the
+data: API tables, env-var maps, device keywords) and reports findings with fixes through the
+file context. Matchers implement any of:
+  chain(pf, rule, chain)   an attribute chain around a trigger hit (resolved through imports)
+  string(pf, rule, node)   a string literal around a trigger hit
+  imports(pf, rule, stmt)  each import statement
+  file(pf, rule)           once per file
+  cares(rule, qualname)    whether an imported name is worth scanning for
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrate.lang.python.index import Chain, imported_names
+from migrate.lang.python.tsutil import is_fstring, string_value, text, unwrap
+from migrate.model import Edit, Safety
+
+_REGISTRY: dict[str, object] = {}
+
+
+def register(name: str):
+    def deco(cls):
+        _REGISTRY[name] = cls()
+        return cls
+
+    return deco
+
+
+def get(name: str):
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"no Python matcher named {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def match_pattern(qualname: str, pattern: str) -> bool:
+    if pattern.endswith(".*"):
+        base = pattern[:-2]
+        return qualname == base or qualname.startswith(base + ".")
+    return qualname == pattern
+
+
+def _replace(node, new: str) -> Edit:
+    return Edit(node.start_byte, node.end_byte, new)
+
+
+# --------------------------------------------------------------------------------------------
+# torch.cuda.* -> torch.npu.*
+
+
+def _npu_target(pf, rest: list[str], renames: dict) -> tuple[list[str], bool]:
+    """Map torch.cuda.<rest> to torch_npu.npu.<rest'>; returns (rest', exists in the table)."""
+    new = list(rest)
+    if new and new[0] in renames:
+        new[0] = renames[new[0]]
+    table = pf.table
+    full = "torch_npu.npu" + "".join("." + p for p in new)
+    if table.has_python(full):
+        return new, True
+    # a member of a class or function the table knows as a leaf (e.g. Event.elapsed_time)
+    for k in range(len(new) - 1, 0, -1):
+        prefix = "torch_npu.npu." + ".".join(new[:k])
+        if table.has_python(prefix):
+            return new, not table.members(prefix) and not table.is_module(prefix)
+    return new, False
+
+
+@register("torch-cuda")
+class TorchCuda:
+    """Three roles share this matcher: `rewrite` (torch.cuda.X -> torch.npu.X when torch_npu has
+    X), `unsupported` (a finding for every other X) and `caveat` (names that exist but behave
+    differently)."""
+
+    def cares(self, rule, qualname: str) -> bool:
+        return match_pattern(qualname, "torch.cuda.*")
+
+    def chain(self, pf, rule, chain: Chain) -> None:
+        q = chain.qualname
+        if not q or not match_pattern(q, "torch.cuda.*"):
+            return
+        role = rule.options.get("role")
+        rest = q.split(".")[2:]
+        bq_len = len(chain.binding.qualname.split("."))
+        renames = rule.options.get("renames", {})
+        if role == "caveat":
+            advice = rule.options.get("caveats", {}).get(rest[0]) if rest else None
+            if advice:
+                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=q, advice=advice, name=q)
+            return
+        new_rest, ok = _npu_target(pf, rest, renames)
+        if role == "unsupported":
+            if not ok:
+                hint = rule.options.get("advice", {}).get(rest[0] if rest else "", rule.options.get("default_advice", ""))
+                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=q, name=q, advice=hint)
+            return
+        if role != "rewrite" or not ok:
+            return
+        edits = []
+        cuda_idx = 1 - (bq_len - 1)  # index of the `cuda` identifier among the chain's parts
+        if cuda_idx >= 1:
+            edits.append(_replace(chain.parts[cuda_idx], "npu"))
+        member_idx = 2 - (bq_len - 1)
+        if rest and new_rest[0] != rest[0] and member_idx >= 1:
+            edits.append(_replace(chain.parts[member_idx], new_rest[0]))
+        if not edits:
+            return  # the name comes from a from-import that the import rewrite handles
+        new_q = "torch.npu" + "".join("." + p for p in new_rest)
+        pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=edits, requires=("torch_npu",),
+                      api=q, old=q, new=new_q)
+
+    def imports(self, pf, rule, stmt) -> None:
+        role = rule.options.get("role")
+        if role not in ("rewrite", "unsupported"):
+            return
+        renames = rule.options.get("renames", {})
+        items = imported_names(stmt)
+        plan = {}
+        for imp in items:
+            q = imp.qualname
+            if stmt.type == "import_statement":
+                if imp.item.type != "aliased_import" or not match_pattern(q, "torch.cuda.*") or q == "torch.cuda":
+                    continue  # `import torch.cuda` binds `torch`: nothing to change
+                rest = q.split(".")[2:]
+            else:
+                if not match_pattern(q, "torch.cuda.*"):
+                    continue
+                rest = q.split(".")[2:]
+            new_rest, ok = _npu_target(pf, rest, renames)
+            plan[id(imp)] = (imp, rest, new_rest, ok)
+        if not plan:
+            return
+        if role == "unsupported":
+            for imp, rest, _new, ok in plan.values():
+                if not ok:
+                    hint = rule.options.get("advice", {}).get(rest[0] if rest else "", rule.options.get("default_advice", ""))
+                    pf.ctx.report(rule, imp.item.start_byte, imp.item.end_byte, api=imp.qualname, name=imp.qualname, advice=hint)
+            return
+        if not all(ok for _i, _r, _n, ok in plan.values()):
+            return  # leave the statement: the unsupported names are reported
+        if stmt.type == "import_statement":
+            edits = [_replace(imp.item.child_by_field_name("name"), "torch_npu.npu" + "".join("." + p for p in new))
+                     for imp, _rest, new, _ok in plan.values()]
+        else:
+            mapping = {}
+            for imp, _rest, new, _ok in plan.values():
+                module = "torch_npu.npu" + "".join("." + p for p in new[:-1]) if new else "torch_npu"
+                name = new[-1] if new else "npu"
+                mapping[id(imp)] = (module, name)
+            edits = rewrite_from_import(pf, stmt, items, mapping)
+        old = text(stmt)
+        pf.ctx.report(rule, stmt.start_byte, stmt.end_byte, edits=edits, api=old.split()[1],
+                      old=" ".join(old.split()), new="torch_npu.npu")
+
+
+def rewrite_from_import(pf, stmt, items, mapping: dict) -> list[Edit]:
+    """Edits that re-point some names of `from M import a, b as c` to new modules.
+
+    mapping: id(ImportedName) -> (new_module, new_name). Local names never change: a renamed
+    import gets `as <old local>`. When every name moves to the same module, only the module
+    and the changed names are edited; otherwise the statement is split, one per module.
+    """
+    def item_text(imp, new_name):
+        return new_name if new_name == imp.local else f"{new_name} as {imp.local}"
+
+    modules = {mapping[id(i)][0] for i in items if id(i) in mapping}
+    if len(modules) == 1 and all(id(i) in mapping for i in items):
+        new_module = modules.pop()
+        edits = [_replace(stmt.child_by_field_name("module_name"), new_module)]
+        for imp in items:
+            _m, new_name = mapping[id(imp)]
+            if new_name != text(imp.item).split()[0] or imp.item.type == "dotted_name" and new_name != imp.local:
+                edits.append(_replace(imp.item, item_text(imp, new_name)))
+        return edits
+    line_start = pf.ctx.source.rfind(b"\n", 0, stmt.start_byte) + 1
+    indent = pf.ctx.source[line_start:stmt.start_byte].decode()
+    indent = indent if not indent.strip() else ""
+    groups: dict[str, list[str]] = {}
+    keep = [text(i.item) for i in items if id(i) not in mapping]
+    module = text(stmt.child_by_field_name("module_name"))
+    if keep:
+        groups[module] = keep
+    for imp in items:
+        if id(imp) in mapping:
+            m, n = mapping[id(imp)]
+            groups.setdefault(m, []).append(item_text(imp, n))
+    stmts = [f"from {m} import {', '.join(names)}" for m, names in groups.items()]
+    return [Edit(stmt.start_byte, stmt.end_byte, (pf.newline + indent).join(stmts))]
+
+
+# --------------------------------------------------------------------------------------------
+# .cuda() -> .npu(), .is_cuda -> .is_npu
+
+
+@register("tensor-method")
+class TensorMethod:
+    def chain(self, pf, rule, chain: Chain) -> None:
+        if len(chain.parts) < 2:
+            return
+        last = chain.parts[-1]
+        name = text(last)
+        q = chain.qualname
+        if q and (match_pattern(q, "torch.cuda.*") or q.split(".")[0] not in ("torch",)):
+            return  # a module attribute (torch.cuda, a third-party module): not a tensor method
+        parent = chain.top.parent
+        called = parent is not None and parent.type == "call" and parent.child_by_field_name("function") == chain.top
+        methods = rule.options.get("methods", {})
+        attributes = rule.options.get("attributes", {})
+        if name in methods and called:
+            new = methods[name]
+        elif name in attributes and not called:
+            new = attributes[name]
+        else:
+            return
+        if parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == chain.top:
+            return  # someone sets .is_cuda/.cuda on their own object
+        pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
+                      requires=("torch_npu",), api=f".{name}", old=f".{name}", new=f".{new}")
+
+
+# --------------------------------------------------------------------------------------------
+# Strings that are devices, backends or environment variables, decided by where they stand
+
+
+def _last_name(node) -> str | None:
+    """The identifier a value is read from: `device`, `args.device` -> device, cfg['device'] -> device."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "identifier":
+        return text(node)
+    if node.type == "attribute":
+        return text(node.child_by_field_name("attribute"))
+    if node.type == "subscript":
+        key = string_value(unwrap(node.child_by_field_name("subscript")))
+        return key
+    if node.type == "call":
+        fn = node.child_by_field_name("function")
+        name = _last_name(fn)
+        if name == "str":  # str(x.device)
+            args = node.child_by_field_name("arguments")
+            if args is not None and args.named_child_count == 1:
+                return _last_name(args.named_children[0])
+        return name
+    return None
+
+
+def _callee(pf, call):
+    """(qualname or None, last attribute name) of a call's function."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return None, None
+    if fn.type == "identifier":
+        b = pf.index.binding(text(fn), fn)
+        return (b.qualname if b else None), text(fn)
+    if fn.type == "attribute":
+        ident = fn.child_by_field_name("attribute")
+        chain = pf.index.chain_at(ident)
+        return (chain.qualname if chain else None), text(ident)
+    return None, None
+
+
+def _value_position(node):
+    """Climb from a string to the node whose context decides what it is: through parentheses,
+    the branches of `a if c else b`, `x or "cuda"`, and list/tuple elements (choices=[...])."""
+    cur = node
+    while cur.parent is not None:
+        p = cur.parent
+        if p.type == "parenthesized_expression":
+            cur = p
+        elif p.type == "conditional_expression" and p.named_children and p.named_children[1] != cur:
+            cur = p
+        elif p.type == "boolean_operator":
+            cur = p
+        elif p.type in ("list", "tuple", "set"):
+            cur = p
+        else:
+            break
+    return cur
+
+
+def string_role(pf, node, names_rx: re.Pattern, options: dict) -> str | None:
+    """Why this string literal is a device/backend (a short reason), or None if it is not known to be."""
+    cur = _value_position(node)
+    p = cur.parent
+    if p is None:
+        return None
+    if p.type == "keyword_argument":
+        kw = text(p.child_by_field_name("name"))
+        if kw in options.get("keywords", ()):
+            return f"keyword {kw}="
+        call = p.parent.parent if p.parent is not None else None
+        if kw in ("default", "choices", "const") and call is not None and call.type == "call":
+            q, last = _callee(pf, call)
+            if last == "add_argument":
+                args = call.child_by_field_name("arguments")
+                flags = [string_value(a) for a in args.named_children if a.type == "string"]
+                if any(f and names_rx.search(f.lstrip("-").replace("-", "_")) for f in flags):
+                    return "argparse option"
+        return None
+    if p.type == "argument_list":
+        call = p.parent
+        q, last = _callee(pf, call)
+        positional = [a for a in p.named_children if a.type not in ("keyword_argument", "comment")]
+        pos = positional.index(cur) if cur in positional else -1
+        if q and q in options.get("calls", {}) and pos == options["calls"][q]:
+            return f"argument of {q}"
+        if last in options.get("methods", ()) and pos == 0 and (q is None or not q.startswith("torch.cuda")):
+            return f"argument of .{last}()"
+        if last == "startswith" and call.child_by_field_name("function").type == "attribute":
+            recv = call.child_by_field_name("function").child_by_field_name("object")
+            if names_rx.search(_last_name(recv) or ""):
+                return "startswith on a device"
+        return None
+    if p.type == "comparison_operator":
+        others = [c for c in p.named_children if c != cur]
+        for o in others:
+            name = _last_name(o)
+            if name and (names_rx.search(name) or (name == "type" and options.get("type_attr"))):
+                return "comparison"
+            if o.type == "call":
+                q, last = _callee(pf, o)
+                if last in options.get("getters", ()):
+                    return "comparison"
+        return None
+    if p.type in ("assignment", "augmented_assignment"):
+        if p.child_by_field_name("right") == cur:
+            name = _last_name(p.child_by_field_name("left"))
+            if name and names_rx.search(name):
+                return "assignment"
+        return None
+    if p.type in ("default_parameter", "typed_default_parameter"):
+        name = text(p.child_by_field_name("name"))
+        return "parameter default" if names_rx.search(name) else None
+    if p.type == "pair" and p.child_by_field_name("value") == cur:
+        key = string_value(unwrap(p.child_by_field_name("key")))
+        return "config value" if key and names_rx.search(key) else None
+    return None
+
+
+_DEVICE_VALUE = re.compile(r"^cuda(:\d+)?$")
+
+
+@register("device-string")
+class DeviceString:
+    """"cuda"/"cuda:N"/f"cuda:{i}" -> npu where the string stands as a device."""
+
+    def string(self, pf, rule, node) -> None:
+        opts = rule.options
+        rx = _names_rx(opts)
+        if is_fstring(node):
+            parts = [c for c in node.children if c.type not in ("string_start", "string_end")]
+            if not parts or parts[0].type != "string_content" or not text(parts[0]).startswith("cuda:") \
+                    or len(parts) < 2 or parts[1].type != "interpolation":
+                return
+            first = parts[0]
+            if text(first) != "cuda:":
+                return  # f"cuda:0-{x}" and the like: not a device we understand
+            if string_role(pf, node, rx, opts) is None and not opts.get("fstring_anywhere"):
+                return self._unclear(pf, rule, node, text(node))
+            pf.ctx.report(rule, node.start_byte, node.end_byte,
+                          edits=[Edit(first.start_byte, first.start_byte + 4, "npu")],
+                          requires=("torch_npu",), api=text(node), old=text(node), new=text(node).replace("cuda:", "npu:", 1))
+            return
+        value = string_value(node)
+        if value is None or not _DEVICE_VALUE.match(value):
+            if value is not None and value.startswith("cuda") and string_role(pf, node, rx, opts):
+                pf.ctx.report(rule, node.start_byte, node.end_byte, api=value, old=value, new="npu",
+                              message=f"device string {value!r} is not a plain CUDA device; migrate it by hand")
+            return
+        role = string_role(pf, node, rx, opts)
+        if role is None:
+            return self._unclear(pf, rule, node, value)
+        content = [c for c in node.children if c.type == "string_content"][0]
+        new = "npu" + value[4:]
+        pf.ctx.report(rule, node.start_byte, node.end_byte,
+                      edits=[Edit(content.start_byte, content.start_byte + 4, "npu")],
+                      requires=("torch_npu",), api=value, old=value, new=new)
+
+    def _unclear(self, pf, rule, node, value):
+        review = pf.ctx.rules.get(rule.options.get("review_rule", ""))
+        if review is not None:
+            pf.ctx.report(review, node.start_byte, node.end_byte, api=value, value=value)
+
+
+@register("backend-string")
+class BackendString:
+    """"nccl" -> "hccl" where the string is a process-group backend."""
+
+    def string(self, pf, rule, node) -> None:
+        value = string_value(node)
+        if value is None or "nccl" not in value:
+            return
+        opts = rule.options
+        if not re.fullmatch(r"(nccl|(cuda|cpu):(nccl|gloo)(,(cuda|cpu):(nccl|gloo))*)", value):
+            return
+        role = string_role(pf, node, _names_rx(opts), opts)
+        if role is None:
+            if value == "nccl":
+                review = pf.ctx.rules.get(opts.get("review_rule", ""))
+                if review is not None:
+                    pf.ctx.report(review, node.start_byte, node.end_byte, api=value, value=value)
+            return
+        new = value.replace("cuda:", "npu:").replace("nccl", "hccl")
+        content = [c for c in node.children if c.type == "string_content"][0]
+        pf.ctx.report(rule, node.start_byte, node.end_byte, edits=[_replace(content, new)],
+                      requires=("torch_npu",), api=value, old=value, new=new)
+
+    def chain(self, pf, rule, chain: Chain) -> None:
+        q = chain.qualname
+        if q in rule.options.get("constants", {}):
+            new = rule.options["constants"][q]
+            pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(chain.top, new)],
+                          requires=("torch_npu",), api=q, old=text(chain.top), new=new)
+
+
+_NAMES_CACHE: dict[str, re.Pattern] = {}
+
+
+def _names_rx(opts) -> re.Pattern:
+    src = opts.get("names", r"^$")
+    rx = _NAMES_CACHE.get(src)
+    if rx is None:
+        rx = _NAMES_CACHE[src] = re.compile(src, re.I)
+    return rx
+
+
+@register("env-var")
+class EnvVar:
+    """Environment variable names in string literals: renamed where Ascend has a twin, else a finding."""
+
+    def string(self, pf, rule, node) -> None:
+        value = string_value(node)
+        if value is None:
+            return
+        opts = rule.options
+        renames = opts.get("renames", {})
+        new = renames.get(value)
+        if new is None:
+            for old_prefix, new_prefix in opts.get("prefix_renames", {}).items():
+                suffix = value[len(old_prefix):]
+                if value.startswith(old_prefix) and suffix in opts.get("prefix_suffixes", {}).get(old_prefix, ()):
+                    new = new_prefix + suffix
+        if _is_docstring(node):
+            return
+        if new is not None and opts.get("role") == "rename":
+            content = [c for c in node.children if c.type == "string_content"][0]
+            pf.ctx.report(rule, node.start_byte, node.end_byte, edits=[_replace(content, new)], api=value, old=value, new=new)
+        elif new is None and opts.get("role") == "unsupported":
+            advice = opts.get("advice", {}).get(value)
+            if advice is None and any(value.startswith(p) for p in opts.get("prefixes", ())) and re.fullmatch(r"[A-Z0-9_]+", value):
+                advice = opts.get("default_advice")
+            if advice:
+                pf.ctx.report(rule, node.start_byte, node.end_byte, api=value, name=value, advice=advice)
+
+
+def _is_docstring(node) -> bool:
+    p = node.parent
+    return p is not None and p.type == "expression_statement" and p.named_child_count == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Generic API rules: data-only entries {match, message, suggestion, replace}
+
+
+def _entry_for(rule, qualname: str):
+    for entry in rule.options.get("apis", ()):
+        for pat in entry["match"]:
+            if match_pattern(qualname, pat):
+                return entry, pat
+    return None, None
+
+
+def _torch_expr(pf, qualname: str) -> tuple[str, tuple[str, ...]]:
+    """How to spell `qualname` in this file, and the import it needs."""
+    head, _, rest = qualname.partition(".")
+    if head == "torch_npu":
+        return qualname, ("torch_npu",)
+    if match_pattern(qualname, "torch.npu.*"):
+        aliases = pf.index.aliases_of("torch")
+        return (f"{aliases[0]}.{rest}" if aliases else qualname), ("torch_npu",) if aliases else ("torch", "torch_npu")
+    aliases = pf.index.aliases_of(head)
+    if aliases:
+        return f"{aliases[0]}.{rest}" if rest else aliases[0], ()
+    return qualname, (head,)
+
+
+@register("api")
+class Api:
+    def cares(self, rule, qualname: str) -> bool:
+        for entry in rule.options.get("apis", ()):
+            for pat in entry["match"]:
+                base = pat[:-2] if pat.endswith(".*") else pat
+                if match_pattern(qualname, pat) or base.startswith(qualname + "."):
+                    return True
+        return False
+
+    def _report(self, pf, rule, node, qualname, entry, edits=(), requires=()):
+        fmt = {"api": qualname, "replace": entry.get("replace", "")}
+        msg = entry.get("message")
+        sugg = entry.get("suggestion")
+        pf.ctx.report(rule, node.start_byte, node.end_byte,
+                      message=msg.format(**fmt) if msg else None,
+                      suggestion=sugg.format(**fmt) if sugg else None,
+                      edits=edits, requires=requires, api=qualname,
+                      severity=entry.get("severity"), safety=entry.get("safety"), effort=entry.get("effort"),
+                      **fmt)
+
+    def chain(self, pf, rule, chain: Chain) -> None:
+        q = chain.qualname
+        if not q:
+            return
+        entry, pat = _entry_for(rule, q)
+        if entry is None:
+            return
+        b = chain.binding
+        if b.from_module is not None and _entry_for(rule, b.qualname)[0] is entry:
+            if entry.get("replace") or entry.get("at_import", True):
+                return  # reported (and rewritten) at the import
+        edits, requires = (), ()
+        target = entry.get("replace")
+        if target and q == pat:
+            expr, requires = _torch_expr(pf, target)
+            top = chain.top
+            if entry.get("replace_calls_only") and not (top.parent and top.parent.type == "call"):
+                target = None
+            else:
+                edits = [_replace(top, expr)]
+        self._report(pf, rule, chain.top, q, entry, edits, requires)
+
+    def imports(self, pf, rule, stmt) -> None:
+        items = imported_names(stmt)
+        mapping, reported = {}, []
+        for imp in items:
+            entry, pat = _entry_for(rule, imp.qualname)
+            if entry is None or not entry.get("at_import", True):
+                continue
+            reported.append((imp, entry))
+            target = entry.get("replace")
+            if target and imp.qualname == pat and stmt.type == "import_from_statement":
+                mod, _, name = target.rpartition(".")
+                mapping[id(imp)] = (mod, name)
+        if not reported:
+            return
+        edits = rewrite_from_import(pf, stmt, items, mapping) if mapping else []
+        for imp, entry in reported:
+            # every replaced name carries the statement's one combined fix (the engine dedupes it)
+            self._report(pf, rule, imp.item, imp.qualname, entry, edits if id(imp) in mapping else ())
+
+
+# --------------------------------------------------------------------------------------------
+# Source patterns (performance advice for hand-written ops)
+
+
+@register("pattern")
+class Pattern:
+    def file(self, pf, rule) -> None:
+        for entry in rule.options.get("patterns", ()):
+            rx = re.compile(entry["regex"].encode(), re.M)
+            for m in rx.finditer(pf.ctx.source):
+                node = pf.root.descendant_for_byte_range(m.start(), m.start())
+                if node is None or node.type == "comment":
+                    continue
+                if node.type in ("string_content", "string_start") and not entry.get("in_strings"):
+                    continue
+                pf.ctx.report(rule, m.start(), m.end(), message=entry.get("message"),
+                              suggestion=entry.get("suggestion"), api=entry.get("api"))
+
+
+# --------------------------------------------------------------------------------------------
+# --shim: Huawei's runtime shim in entry scripts
+
+
+@register("shim-entry")
+class ShimEntry:
+    def file(self, pf, rule) -> None:
+        if not pf.ctx.settings.shim:
+            return
+        src = pf.ctx.source
+        m = re.search(rb"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", src, re.M)
+        if m is None:
+            return
+        if b"transfer_to_npu" in src:
+            return
+        pf.ctx.report(rule, m.start(), m.end(), edits=[Edit(m.start(), m.start(), "")],
+                      requires=("from torch_npu.contrib import transfer_to_npu",), safety=Safety.SAFE)

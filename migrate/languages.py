@@ -1,0 +1,79 @@
+"""Which language handler a file goes to, decided from its name (and shebang for scripts).
+
+A handler is a module with `migrate(ctx)` and optionally `finalize(ctx) -> list[Edit]` (edits
+that depend on which fixes were applied, e.g. adding `import torch_npu`) and
+`validate(ctx, new_source) -> str | None` (a reason when the output is not valid).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import cache
+from pathlib import PurePosixPath
+
+# language id -> handler module. A language whose module is missing is copied unchanged.
+HANDLERS = {
+    "python": "migrate.lang.python",
+    "cuda": "migrate.lang.cuda",
+    "shell": "migrate.lang.shell",
+    "makefile": "migrate.lang.shell",
+    "requirements": "migrate.lang.requirements",
+    "conda": "migrate.lang.requirements",
+    "yaml": "migrate.lang.config",
+    "json": "migrate.lang.config",
+    "toml": "migrate.lang.config",
+    "ini": "migrate.lang.config",
+    "dockerfile": "migrate.lang.docker",
+    "cmake": "migrate.lang.cmake",
+    "notebook": "migrate.lang.notebook",
+}
+
+_EXT = {
+    ".py": "python", ".pyi": "python",
+    ".cu": "cuda", ".cuh": "cuda", ".cpp": "cuda", ".cc": "cuda", ".cxx": "cuda", ".c": "cuda",
+    ".h": "cuda", ".hpp": "cuda", ".hxx": "cuda", ".hh": "cuda",
+    ".sh": "shell", ".bash": "shell",
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml", ".ini": "ini", ".cfg": "ini",
+    ".ipynb": "notebook", ".cmake": "cmake", ".dockerfile": "dockerfile", ".mk": "makefile",
+}
+_REQ = re.compile(r"^(requirements|constraints)[\w.\-]*\.(txt|in)$", re.I)
+_SHEBANG = re.compile(rb"^#![^\n]*\b(python[\d.]*|bash|sh|zsh)\b")
+
+
+def classify(path: str, head: bytes = b"") -> str | None:
+    p = PurePosixPath(path)
+    name = p.name
+    lower = name.lower()
+    if _REQ.match(name) or (p.parent.name.lower() == "requirements" and lower.endswith(".txt")):
+        return "requirements"
+    if lower in ("environment.yml", "environment.yaml", "conda.yml", "conda.yaml"):
+        return "conda"
+    if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
+        return "dockerfile"
+    if lower == "cmakelists.txt":
+        return "cmake"
+    if lower in ("makefile", "gnumakefile"):
+        return "makefile"
+    lang = _EXT.get(p.suffix.lower())
+    if lang:
+        return lang
+    if not p.suffix and head.startswith(b"#!"):
+        m = _SHEBANG.match(head)
+        if m:
+            return "python" if m.group(1).startswith(b"python") else "shell"
+    return None
+
+
+@cache
+def handler(language: str):
+    """The handler module for a language, or None if that language has no handler yet."""
+    name = HANDLERS.get(language)
+    if name is None:
+        return None
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name == name:
+            return None
+        raise

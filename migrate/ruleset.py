@@ -1,0 +1,207 @@
+"""Rules are data: one YAML entry per rule under rules/<language>/*.yaml.
+
+An entry names the matcher that implements it (a small Python function registered under that
+name by the language's module), carries the data the matcher needs (`options`), its message,
+severity, fix safety and effort, the docs shown by `migrate explain`, and examples that are run
+as tests (tests/test_rule_examples.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from migrate.model import Effort, Safety, Severity
+from migrate.resources import resource_dir
+
+_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_REQUIRED = ("id", "title", "languages", "matcher", "severity", "safety", "effort", "message", "why")
+_KNOWN = set(_REQUIRED) | {"triggers", "options", "suggestion", "references", "examples", "opt_in", "tags"}
+
+
+class RuleError(ValueError):
+    """A rule file is malformed: says which file, which rule, which key and why."""
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    before: str
+    after: str | None  # None: the example must come out unchanged
+    path: str  # the file name the example pretends to be (decides the language)
+    findings: tuple[str, ...] = ()  # rule ids that must report an open (unfixed) finding
+    settings: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    languages: tuple[str, ...]
+    matcher: str
+    severity: Severity
+    safety: Safety
+    effort: Effort
+    message: str
+    why: str
+    triggers: tuple[str, ...] = ()
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+    suggestion: str | None = None
+    references: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    opt_in: bool = False  # only runs when selected explicitly (performance advice)
+    source: str = ""
+
+    @property
+    def docs_url(self) -> str:
+        return f"https://migrate.readthedocs.io/rules/{self.id}/"
+
+
+def _fail(where: str, msg: str) -> RuleError:
+    return RuleError(f"{where}: {msg}")
+
+
+def _enum(cls, value, where):
+    try:
+        return cls(value)
+    except ValueError:
+        raise _fail(where, f"{value!r} is not one of {', '.join(m.value for m in cls)}") from None
+
+
+def parse_rule(entry: object, source: str) -> Rule:
+    if not isinstance(entry, dict):
+        raise _fail(source, f"each rule must be a mapping, got {type(entry).__name__}")
+    rid = entry.get("id")
+    where = f"{source}: rule {rid!r}"
+    missing = [k for k in _REQUIRED if k not in entry]
+    if missing:
+        raise _fail(where, f"missing key(s): {', '.join(missing)}")
+    unknown = set(entry) - _KNOWN
+    if unknown:
+        raise _fail(where, f"unknown key(s): {', '.join(sorted(unknown))}")
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise _fail(where, "key 'id': must be kebab-case (e.g. torch-cuda-api)")
+    langs = entry["languages"]
+    if isinstance(langs, str):
+        langs = [langs]
+    examples = []
+    for i, ex in enumerate(entry.get("examples") or []):
+        exw = f"{where}: examples[{i}]"
+        if not isinstance(ex, dict) or "before" not in ex:
+            raise _fail(exw, "each example needs 'before' (and 'after' unless it must stay unchanged)")
+        examples.append(Example(
+            name=str(ex.get("name") or f"example {i + 1}"),
+            before=ex["before"],
+            after=ex.get("after"),
+            path=str(ex.get("path") or _default_example_path(langs[0])),
+            findings=tuple(ex.get("findings") or ()),
+            settings=dict(ex.get("settings") or {}),
+        ))
+    options = entry.get("options") or {}
+    if not isinstance(options, dict):
+        raise _fail(where, "key 'options': must be a mapping")
+    return Rule(
+        id=rid,
+        title=str(entry["title"]),
+        languages=tuple(langs),
+        matcher=str(entry["matcher"]),
+        severity=_enum(Severity, entry["severity"], f"{where}: key 'severity'"),
+        safety=_enum(Safety, entry["safety"], f"{where}: key 'safety'"),
+        effort=_enum(Effort, entry["effort"], f"{where}: key 'effort'"),
+        message=str(entry["message"]),
+        why=str(entry["why"]).strip(),
+        triggers=tuple(entry.get("triggers") or ()),
+        options=options,
+        suggestion=entry.get("suggestion"),
+        references=tuple(entry.get("references") or ()),
+        examples=tuple(examples),
+        opt_in=bool(entry.get("opt_in", False)),
+        source=source,
+    )
+
+
+_EXAMPLE_PATHS = {"python": "example.py", "cuda": "example.cu", "shell": "run.sh", "requirements": "requirements.txt",
+                  "yaml": "config.yaml", "json": "config.json", "toml": "config.toml", "ini": "setup.cfg",
+                  "dockerfile": "Dockerfile", "cmake": "CMakeLists.txt", "notebook": "example.ipynb"}
+
+
+def _default_example_path(language: str) -> str:
+    return _EXAMPLE_PATHS.get(language, "example.txt")
+
+
+def load_file(path: Path) -> list[Rule]:
+    import yaml
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise _fail(str(path), f"invalid YAML: {e}") from None
+    if doc is None:
+        return []
+    if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
+        raise _fail(str(path), "top level must be a mapping with a 'rules' list")
+    rel = path.name if path.parent.name == "" else f"{path.parent.name}/{path.name}"
+    return [parse_rule(entry, rel) for entry in doc["rules"]]
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every shipped rule, in file then declaration order. Ids are unique."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in sorted(resource_dir("rules").rglob("*.yaml")):
+        for rule in load_file(path):
+            if rule.id in seen:
+                raise _fail(rule.source, f"rule id {rule.id!r} is already defined in {seen[rule.id]}")
+            seen[rule.id] = rule.source
+            rules.append(rule)
+    return tuple(rules)
+
+
+@cache
+def rules_by_id() -> dict[str, Rule]:
+    return {r.id: r for r in all_rules()}
+
+
+@cache
+def rules_for(language: str) -> tuple[Rule, ...]:
+    return tuple(r for r in all_rules() if language in r.languages)
+
+
+def select(rules, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()):
+    """Filter by --select/--ignore. Entries match an id exactly or a prefix ending in '-' or '*'.
+
+    Opt-in rules only run when a --select entry names them (or their prefix).
+    """
+
+    def hit(rule_id: str, patterns) -> bool:
+        for p in patterns:
+            p = p.rstrip("*")
+            if rule_id == p or (p and (p.endswith("-") and rule_id.startswith(p))) or p == "ALL":
+                return True
+        return False
+
+    out = []
+    for r in rules:
+        if ignore and hit(r.id, ignore):
+            continue
+        if select:
+            if not hit(r.id, select):
+                continue
+        elif r.opt_in:
+            continue
+        out.append(r)
+    return tuple(out)
+
+
+def unknown_ids(patterns) -> list[str]:
+    ids = rules_by_id()
+    bad = []
+    for p in patterns:
+        q = p.rstrip("*")
+        if q == "ALL" or q in ids or (q.endswith("-") and any(i.startswith(q) for i in ids)):
+            continue
+        bad.append(p)
+    return bad
