@@ -154,8 +154,11 @@ def class_info(cls: ast.ClassDef) -> ClassInfo:
                             info.members.add(t.attr)
         if isinstance(st, ast.FunctionDef) and st.name in ("__getattr__", "__setattr__"):
             # attributes served dynamically: `if name == "allow_hf32": ...`
+            args = st.args.posonlyargs + st.args.args
+            param = args[1].arg if len(args) > 1 else None
             for node in ast.walk(st):
-                if isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.Eq, ast.In)):
+                if (isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.Eq, ast.In))
+                        and isinstance(node.left, ast.Name) and node.left.id == param):
                     comp = node.comparators[0]
                     if isinstance(comp, ast.Constant) and isinstance(comp.value, str):
                         info.members.add(comp.value)
@@ -328,7 +331,10 @@ def custom_ops(codegen: dict) -> tuple[set[str], set[str]]:
     """(all custom op names, those marked `exposed: true`)."""
     ops, exposed = set(), set()
     for entry in codegen.get("custom") or []:
-        name = op_base(entry["func"] if isinstance(entry, dict) else entry)
+        func = entry.get("func") if isinstance(entry, dict) else entry
+        if not func:
+            continue
+        name = op_base(func)
         ops.add(name)
         if isinstance(entry, dict) and entry.get("exposed"):
             exposed.add(name)
@@ -338,8 +344,9 @@ def custom_ops(codegen: dict) -> tuple[set[str], set[str]]:
 def aten_ops(codegen: dict) -> set[str]:
     ops = set()
     for entry in codegen.get("supported") or []:
-        func = entry["func"] if isinstance(entry, dict) else entry
-        ops.add(re.match(r"[\w.]+", func).group(0))  # keep the overload: add.Tensor
+        func = entry.get("func") if isinstance(entry, dict) else entry
+        if func:
+            ops.add(re.match(r"[\w.]+", func).group(0))  # keep the overload: add.Tensor
     return ops
 
 
@@ -379,6 +386,7 @@ _BLANK = re.compile(
     rb"|\b(?:ATTRIBUTED_[A-Z_]+|ACL_DEPRECATED(?:_MESSAGE)?|C10_DEPRECATED(?:_MESSAGE)?"
     rb"|__attribute__|__declspec)\s*(?:\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\))?")
 _CONDITIONAL = re.compile(rb"^\s*#\s*(?:if|ifdef|ifndef|elif|else|endif)\b.*$", re.M)
+_COMMENT = re.compile(rb"/\*.*?\*/|//[^\n]*", re.S)
 _GUARD = re.compile(r"_H(?:PP)?_*$")
 
 
@@ -453,11 +461,12 @@ class HeaderScanner:
         if t == "alias_declaration":
             self.add("type", ns + node.child_by_field_name("name").text.decode())
             return
-        spec = node.child_by_field_name("type") if t != "class_specifier" else node
+        spec = node.child_by_field_name("type")
         if t in ("class_specifier", "struct_specifier", "enum_specifier", "union_specifier"):
             spec = node
         if spec is not None:
-            self.specifier(spec, ns)
+            # `struct X;` declares X; `struct X *p;` only mentions it
+            self.specifier(spec, ns, declares=not node.children_by_field_name("declarator"))
         is_typedef = t == "type_definition"
         text = node.text
         static_const = b"const" in text.split(b"=")[0] or b"constexpr" in text
@@ -473,7 +482,7 @@ class HeaderScanner:
             elif is_func:
                 end = node.child_by_field_name("body")
                 proto = self.src[node.start_byte:end.start_byte if end else node.end_byte]
-                proto = _one_line(proto).rstrip(";").strip()
+                proto = _one_line(_COMMENT.sub(b" ", proto)).rstrip(";").strip()
                 proto = re.sub(r"^extern\s+(?!\")", "", proto)
                 self.out.functions.append((qual, self.header, proto))
                 self.out.names.add(qual)
@@ -482,11 +491,11 @@ class HeaderScanner:
             else:
                 self.out.names.add(qual)
 
-    def specifier(self, spec, ns: str) -> None:
+    def specifier(self, spec, ns: str, declares: bool = True) -> None:
         name_node = spec.child_by_field_name("name")
         name = name_node.text.decode() if name_node is not None else None
         body = spec.child_by_field_name("body")
-        if name and spec.type in ("class_specifier", "struct_specifier", "enum_specifier",
+        if name and (body is not None or declares) and spec.type in ("class_specifier", "struct_specifier", "enum_specifier",
                                   "union_specifier"):
             self.add("type", ns + name)
         if body is None:
