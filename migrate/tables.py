@@ -11,7 +11,6 @@ version's files once and caches the result.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 DEFAULT_VERSION = "2.14.0"
 
@@ -22,6 +21,8 @@ _INCLUDE_ROOTS = ("", "third_party/hccl/inc/")
 
 
 def _data_dir():
+    from importlib import resources  # imported on first use: keep `import migrate.tables` cheap
+
     return resources.files("migrate") / "data" / "torch_npu"
 
 
@@ -130,8 +131,13 @@ class ApiTable:
         return f"ApiTable(version={self.version!r}, python={len(self.python_names)})"
 
 
-@functools.cache
 def load(version: str = DEFAULT_VERSION) -> ApiTable:
+    """The API table of one torch_npu release (read once, then cached)."""
+    return _load(version)
+
+
+@functools.cache
+def _load(version: str) -> ApiTable:
     available = _supported_versions()
     if version not in available:
         raise ValueError(f"no torch_npu API tables for version {version!r}; "
