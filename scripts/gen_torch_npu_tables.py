@@ -530,12 +530,12 @@ def declarator_name(decl) -> tuple[str | None, bool]:
             is_func = True
             node = inner
             continue
-        if t in ("pointer_declarator", "reference_declarator", "init_declarator",
-                 "array_declarator", "attributed_declarator"):
+        if t in ("pointer_declarator", "init_declarator", "array_declarator",
+                 "attributed_declarator"):
             node = node.child_by_field_name("declarator")
             continue
-        if t == "parenthesized_declarator":
-            node = next((c for c in node.named_children), None)
+        if t in ("parenthesized_declarator", "reference_declarator"):  # no `declarator` field
+            node = node.named_children[-1] if node.named_children else None
             continue
         return None, False
     return None, False

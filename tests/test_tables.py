@@ -213,6 +213,7 @@ def test_cpp(api):
     for name in ("c10_npu::getCurrentNPUStream", "c10_npu::NPUStream::stream",
                  "c10_npu::NPUCachingAllocator::raw_alloc", "c10_npu::NPUGuard",
                  "c10_npu::OptionalNPUGuard", "c10_npu::NPUEvent", "at_npu::native::OpCommand",
+                 "at_npu::native::OpCommand::Input",  # returns OpCommand&: a reference declarator
                  "NPU_CHECK_ERROR", "EXEC_NPU_CMD", "C10_NPU_API", "TORCH_NPU_API"):
         assert api.has_cpp(name), name
     assert not api.has_cpp("c10_npu::getCurrentCUDAStream")
