@@ -61,6 +61,8 @@ class FileContext:
                 return None
         elif rule.id not in self.rules:
             return None
+        if api is not None:
+            fmt = {"api": api, **fmt}
         if message is None:
             message = rule.message.format(**fmt) if fmt else rule.message
         if suggestion is None and rule.suggestion:

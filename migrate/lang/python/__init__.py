@@ -128,43 +128,36 @@ def finalize(ctx: FileContext) -> list[Edit]:
 
 
 def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str, nl: str) -> Edit:
-    top_level = [n for n in idx.import_nodes if n.parent == root]
-    anchor = None
-    for n in top_level:  # after the first `import torch` ...
-        if n.type == "import_statement" and any(c.qualname == "torch" for c in _names(n)):
+    """After the first module-level torch import; else after the leading import block; else after
+    the docstring, `from __future__` imports and leading comments."""
+    for n in idx.import_nodes:
+        if n.parent == root and any(c.qualname.split(".")[0] == "torch" or (c.from_module or "").split(".")[0] == "torch"
+                                    for c in _names(n)):
             return _after_line(ctx, n, stmt_text, nl)
-    for n in top_level:  # ... else before the first torch-related import ...
-        if text(n).split()[1].split(".")[0].rstrip(",") == "torch":
-            anchor = n
-            break
-    if anchor is not None:
-        line_start = ctx.source.rfind(b"\n", 0, anchor.start_byte) + 1
-        return Edit(line_start, line_start, stmt_text + nl)
-    # ... else after the docstring, __future__ imports and other leading imports
     last = None
     for child in root.named_children:
         if child.type == "comment":
             continue
-        if child.type == "expression_statement" and last is None and child.named_child_count and child.named_children[0].type == "string":
+        if child.type in ("import_statement", "import_from_statement", "future_import_statement"):
             last = child
             continue
-        if child.type == "import_from_statement" and text(child).startswith("from __future__"):
+        if child.type == "expression_statement" and last is None and child.named_child_count \
+                and child.named_children[0].type == "string":
             last = child
             continue
         break
-    if last is None:
-        # after leading comments (shebang, coding line, licence header)
-        pos = 0
-        for child in root.children:
-            if child.type == "comment" and child.start_byte == pos:
-                nl_pos = ctx.source.find(b"\n", child.end_byte)
-                pos = len(ctx.source) if nl_pos == -1 else nl_pos + 1
-            else:
-                break
-        if pos == len(ctx.source) and ctx.source and not ctx.source.endswith(b"\n"):
-            return Edit(pos, pos, nl + stmt_text + nl)
-        return Edit(pos, pos, stmt_text + nl)
-    return _after_line(ctx, last, stmt_text, nl)
+    if last is not None:
+        return _after_line(ctx, last, stmt_text, nl)
+    pos = 0  # after leading comments (shebang, coding line, licence header)
+    for child in root.children:
+        if child.type == "comment" and ctx.source[pos:child.start_byte].strip() == b"":
+            nl_pos = ctx.source.find(b"\n", child.end_byte)
+            pos = len(ctx.source) if nl_pos == -1 else nl_pos + 1
+        else:
+            break
+    if pos == len(ctx.source) and ctx.source and not ctx.source.endswith(b"\n"):
+        return Edit(pos, pos, nl + stmt_text + nl)
+    return Edit(pos, pos, stmt_text + nl)
 
 
 def _names(stmt):

@@ -16,7 +16,7 @@ import re
 
 from migrate.lang.python.index import Chain, imported_names
 from migrate.lang.python.tsutil import is_fstring, string_value, text, unwrap
-from migrate.model import Edit, Safety
+from migrate.model import Edit, Effort, Safety, Severity
 
 _REGISTRY: dict[str, object] = {}
 
@@ -45,6 +45,16 @@ def match_pattern(qualname: str, pattern: str) -> bool:
         base = pattern[:-2]
         return qualname == base or qualname.startswith(base + ".")
     return qualname == pattern
+
+
+def options(rule) -> dict:
+    """A rule's options, over those of the rule it names in `inherit` (sibling rules share tables)."""
+    opts = rule.options
+    if "inherit" in opts:
+        from migrate.ruleset import rules_by_id
+
+        opts = {**rules_by_id()[opts["inherit"]].options, **opts}
+    return opts
 
 
 def _replace(node, new: str) -> Edit:
@@ -88,7 +98,7 @@ class TorchCuda:
         role = rule.options.get("role")
         rest = q.split(".")[2:]
         bq_len = len(chain.binding.qualname.split("."))
-        renames = rule.options.get("renames", {})
+        renames = options(rule).get("renames", {})
         if role == "caveat":
             advice = rule.options.get("caveats", {}).get(rest[0]) if rest else None
             if advice:
@@ -119,7 +129,7 @@ class TorchCuda:
         role = rule.options.get("role")
         if role not in ("rewrite", "unsupported"):
             return
-        renames = rule.options.get("renames", {})
+        renames = options(rule).get("renames", {})
         items = imported_names(stmt)
         plan = {}
         for imp in items:
@@ -201,8 +211,8 @@ def rewrite_from_import(pf, stmt, items, mapping: dict) -> list[Edit]:
 @register("tensor-method")
 class TensorMethod:
     def chain(self, pf, rule, chain: Chain) -> None:
-        if len(chain.parts) < 2:
-            return
+        if len(chain.parts) < 2 and chain.top.type != "attribute":
+            return  # a bare name, not a method
         last = chain.parts[-1]
         name = text(last)
         q = chain.qualname
@@ -439,7 +449,7 @@ class EnvVar:
         value = string_value(node)
         if value is None:
             return
-        opts = rule.options
+        opts = options(rule)
         renames = opts.get("renames", {})
         new = renames.get(value)
         if new is None:
@@ -505,12 +515,13 @@ class Api:
         fmt = {"api": qualname, "replace": entry.get("replace", "")}
         msg = entry.get("message")
         sugg = entry.get("suggestion")
+        enum = lambda cls, key: cls(entry[key]) if key in entry else None  # noqa: E731
         pf.ctx.report(rule, node.start_byte, node.end_byte,
                       message=msg.format(**fmt) if msg else None,
                       suggestion=sugg.format(**fmt) if sugg else None,
                       edits=edits, requires=requires, api=qualname,
-                      severity=entry.get("severity"), safety=entry.get("safety"), effort=entry.get("effort"),
-                      **fmt)
+                      severity=enum(Severity, "severity"), safety=enum(Safety, "safety"), effort=enum(Effort, "effort"),
+                      replace=fmt["replace"])
 
     def chain(self, pf, rule, chain: Chain) -> None:
         q = chain.qualname
@@ -520,9 +531,8 @@ class Api:
         if entry is None:
             return
         b = chain.binding
-        if b.from_module is not None and _entry_for(rule, b.qualname)[0] is entry:
-            if entry.get("replace") or entry.get("at_import", True):
-                return  # reported (and rewritten) at the import
+        if b.from_module is not None and entry.get("replace") and _entry_for(rule, b.qualname)[0] is entry:
+            return  # rewritten at the import; the local name stays
         edits, requires = (), ()
         target = entry.get("replace")
         if target and q == pat:
