@@ -15,8 +15,13 @@ from migrate.settings import Settings
 from migrate.textio import UndecodableError, decode
 
 
-def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | None = None) -> FileResult:
-    """Migrate one file. `path` is POSIX and relative to the scanned root."""
+def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | None = None,
+                 accept=None) -> FileResult:
+    """Migrate one file. `path` is POSIX and relative to the scanned root.
+
+    `accept(finding) -> bool`, if given, vetoes fixes (the review UI applies only accepted ones);
+    a vetoed fix stays an open finding with a note.
+    """
     lang = language or languages.classify(path, data[:128])
     if lang is None:
         return FileResult(path, None, "unchanged")
@@ -33,7 +38,7 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     ctx = FileContext(path, decoded.source, lang, settings, rules)
     try:
         handler.migrate(ctx)
-        edits = engine.resolve(ctx)
+        edits = engine.resolve(ctx, accept)
         finalize = getattr(handler, "finalize", None)
         if finalize is not None:
             edits += finalize(ctx)

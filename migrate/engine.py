@@ -46,7 +46,7 @@ def locate(ctx: FileContext) -> None:
         f.end_line, f.end_column = ctx.lines.position(max(f.start, f.end))
 
 
-def resolve(ctx: FileContext) -> list[Edit]:
+def resolve(ctx: FileContext, accept=None) -> list[Edit]:
     """Position findings, drop suppressed ones, choose fixes; returns the accepted edits."""
     locate(ctx)
     kept = [f for f in ctx.findings if not _suppressed(ctx, f)]
@@ -60,6 +60,9 @@ def resolve(ctx: FileContext) -> list[Edit]:
                 f.suggestion = describe_edits(ctx, f.edits)
             continue
         if f.safety is Safety.MANUAL:
+            continue
+        if accept is not None and not accept(f):
+            f.note = "not accepted in review"
             continue
         if any(_overlaps(e, a) for e in f.edits for a in accepted):
             f.note = "conflicts with another fix on the same code; not applied"

@@ -110,12 +110,23 @@ def migrate(ctx: FileContext) -> None:
 
 
 def finalize(ctx: FileContext) -> list[Edit]:
-    """Add `import torch_npu` (or the shim import) once, where the applied fixes need it."""
-    needed = {req for f in ctx.findings if f.fixed for req in f.requires}
-    if not needed:
+    """Add `import torch_npu` (or the shim import) once, where the applied fixes need it.
+
+    A requirement ending in `?` is soft: a fix that only changes a string or a method name needs
+    torch_npu loaded in the process, not bound in this file, so the import is added only when the
+    file imports torch itself (a config module with `device = "cuda"` gets no import).
+    """
+    wanted = {req for f in ctx.findings if f.fixed for req in f.requires}
+    if not wanted:
         return []
     root = parser().parse(ctx.source).root_node
     idx = Index.build(root)
+    imports_torch = any(c.qualname.split(".")[0] == "torch" for cands in idx.imports.values() for c in cands)
+    needed = {r.rstrip("?") for r in wanted if not r.endswith("?") or imports_torch}
+    if ctx.settings.shim:
+        needed.discard("torch_npu")  # the shim import loads torch_npu
+    if not needed:
+        return []
     nl = "\r\n" if b"\r\n" in ctx.source else "\n"
     edits = []
     for module in sorted(needed):

@@ -231,7 +231,7 @@ class TensorMethod:
         if parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == chain.top:
             return  # someone sets .is_cuda/.cuda on their own object
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
-                      requires=("torch_npu",), api=f".{name}", old=f".{name}", new=f".{new}")
+                      requires=("torch_npu?",), api=f".{name}", old=f".{name}", new=f".{new}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -376,7 +376,7 @@ class DeviceString:
                 return self._unclear(pf, rule, node, text(node))
             pf.ctx.report(rule, node.start_byte, node.end_byte,
                           edits=[Edit(first.start_byte, first.start_byte + 4, "npu")],
-                          requires=("torch_npu",), api=text(node), old=text(node), new=text(node).replace("cuda:", "npu:", 1))
+                          requires=("torch_npu?",), api=text(node), old=text(node), new=text(node).replace("cuda:", "npu:", 1))
             return
         value = string_value(node)
         if value is None or not _DEVICE_VALUE.match(value):
@@ -391,7 +391,7 @@ class DeviceString:
         new = "npu" + value[4:]
         pf.ctx.report(rule, node.start_byte, node.end_byte,
                       edits=[Edit(content.start_byte, content.start_byte + 4, "npu")],
-                      requires=("torch_npu",), api=value, old=value, new=new)
+                      requires=("torch_npu?",), api=value, old=value, new=new)
 
     def _unclear(self, pf, rule, node, value):
         review = pf.ctx.rules.get(rule.options.get("review_rule", ""))
@@ -420,14 +420,14 @@ class BackendString:
         new = value.replace("cuda:", "npu:").replace("nccl", "hccl")
         content = [c for c in node.children if c.type == "string_content"][0]
         pf.ctx.report(rule, node.start_byte, node.end_byte, edits=[_replace(content, new)],
-                      requires=("torch_npu",), api=value, old=value, new=new)
+                      requires=("torch_npu?",), api=value, old=value, new=new)
 
     def chain(self, pf, rule, chain: Chain) -> None:
         q = chain.qualname
         if q in rule.options.get("constants", {}):
             new = rule.options["constants"][q]
             pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(chain.top, new)],
-                          requires=("torch_npu",), api=q, old=text(chain.top), new=new)
+                          requires=("torch_npu?",), api=q, old=text(chain.top), new=new)
 
 
 _NAMES_CACHE: dict[str, re.Pattern] = {}

@@ -1,0 +1,64 @@
+"""`migrate run SRC --out DST | --in-place`: the one-off migration of a whole repo."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from migrate.commands.common import add_output_options, add_rule_options, console, settings_for
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("src", metavar="SRC", type=Path, help="the repo to migrate")
+    where = p.add_argument_group("where to write")
+    where.add_argument("--out", metavar="DST", type=Path, help="write a full migrated copy of SRC here")
+    where.add_argument("--in-place", action="store_true", help="rewrite SRC itself (must be a clean git tree)")
+    where.add_argument("--force", action="store_true", help="with --in-place: allow a dirty or non-git tree")
+    where.add_argument("--report-dir", metavar="DIR", type=Path,
+                       help="where to write the report (default: DST/.migrate/report, or SRC/.migrate/report in place)")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: number of cores)")
+    add_rule_options(p)
+    add_output_options(p)
+
+
+def main(args) -> int:
+    from migrate import runner
+    from migrate.report import model, write
+    from migrate.report.summary import print_summary
+    from migrate.writer import ignore_folder
+
+    src = args.src
+    runner.check_paths(src, args.out, args.in_place, args.force)
+    if args.jobs < 0:
+        raise runner.UsageError("--jobs must be 0 (all cores) or more")
+    settings = settings_for(args, src)
+    out_con = console(args)
+    err_con = console(args, stderr=True)
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[current]}", style="dim"), console=err_con, transient=True,
+                  disable=args.quiet) as progress:
+        task = progress.add_task("migrate", total=None, current="")
+
+        def tick(done, total, path):
+            progress.update(task, completed=done, total=total, current=path[-60:])
+
+        result = runner.run(src.resolve(), settings, out=args.out.resolve() if args.out else None,
+                            in_place=args.in_place, jobs=args.jobs, progress=tick)
+
+    report = model.build(result.results, settings, root_name=src.resolve().name, diffs=result.diffs,
+                         extra={"problems": [{"path": p, "reason": r} for p, r in result.walk.problems]})
+    base = (args.out if args.out else src).resolve()
+    report_dir = args.report_dir.resolve() if args.report_dir else base / ".migrate" / "report"
+    if args.report_dir is None:
+        ignore_folder(base / ".migrate")
+    write.write_all(report, report_dir)
+    if args.verbose:
+        for f in report["findings"]:
+            if not f["fixed"]:
+                out_con.print(f"{f['path']}:{f['line']}:{f['column']}: {f['rule']} {f['message']}", markup=False)
+    print_summary(report, out_con, report_dir=report_dir, out=args.out)
+    s = report["summary"]
+    return 1 if (s["needs_person"] or s["files_error"] or s["files_skipped"]) else 0

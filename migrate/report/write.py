@@ -1,0 +1,30 @@
+"""Write the report folder: report.json, report.md, report.html, migration.patch and the CSVs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from migrate.writer import atomic_write
+
+FILES = ("report.json", "report.md", "report.html", "migration.patch", "change_list.csv", "unsupported_api.csv")
+
+
+def write_all(report: dict, directory: Path) -> list[Path]:
+    from migrate.report import csvs, render
+
+    directory.mkdir(parents=True, exist_ok=True)
+    outputs = {
+        "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+        "report.md": render.markdown(report),
+        "report.html": render.html(report),
+        "migration.patch": "".join(report["diffs"].values()),
+        "change_list.csv": csvs.change_list(report),
+        "unsupported_api.csv": csvs.unsupported_api(report),
+    }
+    written = []
+    for name, text in outputs.items():
+        path = directory / name
+        atomic_write(path, text.encode("utf-8"))
+        written.append(path)
+    return written

@@ -1,0 +1,182 @@
+"""Run the pipeline over a tree: discover -> migrate each file (in N processes) -> write -> report.
+
+Results stream back as each file is done, so memory stays flat: a changed file is written and
+its new bytes dropped at once; only diffs and findings are kept for the report.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from migrate import discover, languages
+from migrate.core import migrate_file
+from migrate.model import FileResult
+from migrate.settings import Settings
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: printed as one clear message, exit code 2."""
+
+
+@dataclass
+class RunResult:
+    results: list[FileResult]
+    diffs: dict[str, str]
+    walk: discover.Walk
+    copied: int = 0
+    written: list[str] = field(default_factory=list)
+
+
+_SETTINGS: Settings | None = None
+_ROOT: Path | None = None
+
+
+def _init_worker(root: str, settings: Settings) -> None:
+    global _SETTINGS, _ROOT
+    _SETTINGS, _ROOT = settings, Path(root)
+
+
+def _work(rel: str) -> FileResult:
+    assert _ROOT is not None and _SETTINGS is not None
+    return migrate_one(_ROOT, rel, _SETTINGS)
+
+
+def migrate_one(root: Path, rel: str, settings: Settings) -> FileResult:
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as e:
+        return FileResult(rel, languages.classify(rel), "error", reason=f"cannot read: {e.strerror or e}")
+    return migrate_file(rel, data, settings)
+
+
+def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:
+    """Files some handler may want: by name, or by shebang for extension-less scripts."""
+    out = []
+    for e in walk.entries:
+        if e.kind != "file":
+            continue
+        lang = languages.classify(e.rel)
+        if lang is None and "." not in e.rel.rsplit("/", 1)[-1] and e.size:
+            try:
+                with open(root / e.rel, "rb") as f:
+                    lang = languages.classify(e.rel, f.read(128))
+            except OSError:
+                lang = None
+        if lang is not None and languages.handler(lang) is not None:
+            out.append(e)
+    return out
+
+
+def iter_results(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int) -> Iterator[FileResult]:
+    """Migrate files, largest first so the pool stays balanced; yields as each is done."""
+    ordered = sorted(entries, key=lambda e: -e.size)
+    rels = [e.rel for e in ordered]
+    if jobs <= 1 or len(rels) < 2 * jobs:
+        for rel in rels:
+            yield migrate_one(root, rel, settings)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
+    chunk = max(1, min(16, len(rels) // (jobs * 8)))
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings)) as pool:
+        yield from pool.imap_unordered(_work, rels, chunksize=chunk)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: bool = False, jobs: int = 0,
+        progress: Callable[[int, int, str], None] | None = None, want_diffs: bool = True) -> RunResult:
+    from migrate import diffs as difflib_
+    from migrate import writer
+
+    jobs = jobs or default_jobs()
+    walk = discover.walk(src, settings.exclude)
+    todo = candidates(walk, src)
+    results: list[FileResult] = []
+    diffs: dict[str, str] = {}
+    result_paths = set()
+    total = len(todo)
+    done = 0
+    for r in iter_results(src, todo, settings, jobs):
+        done += 1
+        if progress:
+            progress(done, total, r.path)
+        result_paths.add(r.path)
+        if r.status == "changed":
+            old = (src / r.path).read_bytes()
+            if want_diffs:
+                diffs[r.path] = difflib_.unified(r.path, old, r.new_data)
+            target = (out / r.path) if out is not None else (src / r.path if in_place else None)
+            if target is not None:
+                mode = os.stat(src / r.path, follow_symlinks=False).st_mode
+                writer.atomic_write(target, r.new_data, mode)
+        for gen_rel, data in r.generated.items():
+            safe = _safe_rel(gen_rel)
+            if want_diffs:
+                diffs[safe] = difflib_.unified(safe, b"", data)
+            base = out if out is not None else (src if in_place else None)
+            if base is not None:
+                writer.atomic_write(base / safe, data, 0o644)
+        r.new_data = None  # written; keep memory flat
+        results.append(r)
+    copied = 0
+    if out is not None:
+        for e in walk.entries:
+            if e.kind == "symlink":
+                writer.copy_symlink(e.link or "", out / e.rel)
+            elif e.rel not in diffs:
+                dst = out / e.rel
+                writer.copy_file(src / e.rel, dst)
+                copied += 1
+    return RunResult(results, diffs, walk, copied)
+
+
+def _safe_rel(rel: str) -> str:
+    parts = [p for p in rel.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or any(p == ".." for p in parts):
+        raise ValueError(f"generated path escapes the tree: {rel!r}")
+    return "/".join(parts)
+
+
+def check_paths(src: Path, out: Path | None, in_place: bool, force: bool) -> None:
+    """Refuse what would lose data: --out inside SRC or SRC inside --out; --in-place on a tree git
+    cannot restore (not a work tree, or uncommitted changes) unless --force."""
+    if not src.exists():
+        raise UsageError(f"{src}: no such file or folder")
+    if not src.is_dir():
+        raise UsageError(f"{src}: `migrate run` takes a folder; use `migrate check FILE` or `migrate diff FILE` for single files")
+    if out is None and not in_place:
+        raise UsageError("say where to write: --out DST for a migrated copy, or --in-place to rewrite SRC (a clean git tree)")
+    if out is not None and in_place:
+        raise UsageError("--out and --in-place exclude each other")
+    if out is not None:
+        if discover.inside(out, src):
+            raise UsageError(f"--out {out} is inside SRC {src}; choose a folder outside it")
+        if discover.inside(src, out):
+            raise UsageError(f"SRC {src} is inside --out {out}; choose another output folder")
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out {out} exists and is not a folder")
+    if in_place and not force:
+        import subprocess
+
+        try:
+            top = subprocess.run(["git", "-C", str(src), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+        except FileNotFoundError:
+            raise UsageError("--in-place needs git to protect your files, and git is not installed; use --out, or --force") from None
+        if top.returncode != 0:
+            raise UsageError(f"{src} is not in a git work tree: --in-place would leave no way back. "
+                             "Commit it to git first, use --out DST, or pass --force")
+        dirty = subprocess.run(["git", "-C", str(src), "status", "--porcelain", "--", "."], capture_output=True, text=True)
+        if dirty.stdout.strip():
+            n = len(dirty.stdout.strip().splitlines())
+            raise UsageError(f"{src} has {n} uncommitted change(s): commit or stash them first so the migration "
+                             "is a clean diff, or pass --force")
