@@ -13,6 +13,7 @@ from migrate.lang.python.tsutil import captures, parser, text
 from migrate.model import Edit
 
 _PY2 = "[(print_statement) (exec_statement)] @py2"
+_MAIN_GUARD = re.compile(rb"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
 _ERROR = "[(ERROR) (MISSING)] @err"
 _SKIP_PARENTS = {"function_definition", "class_definition", "parameters", "dotted_name", "aliased_import",
                  "import_statement", "import_from_statement", "keyword_argument_name"}
@@ -112,17 +113,25 @@ def migrate(ctx: FileContext) -> None:
 def finalize(ctx: FileContext) -> list[Edit]:
     """Add `import torch_npu` (or the shim import) once, where the applied fixes need it.
 
-    A requirement ending in `?` is soft: a fix that only changes a string or a method name needs
-    torch_npu loaded in the process, not bound in this file, so the import is added only when the
-    file imports torch itself (a config module with `device = "cuda"` gets no import).
+    A requirement ending in `?` is soft: a fix that only changes a device string or a method name
+    needs torch_npu loaded somewhere in the process (the entry script), not bound in this file, so
+    it adds no import, unless the file is an entry script (`if __name__ == "__main__":`) that
+    imports torch: that is where torch_npu must be loaded. Fixes that write `torch.npu.*` or
+    `torch_npu.*` names need the import in the file itself.
     """
     wanted = {req for f in ctx.findings if f.fixed for req in f.requires}
     if not wanted:
         return []
+    entry_script = _MAIN_GUARD.search(ctx.source) is not None
+    needed = {r.rstrip("?") for r in wanted if not r.endswith("?") or entry_script}
+    if not needed:
+        return []
     root = parser().parse(ctx.source).root_node
     idx = Index.build(root)
-    imports_torch = any(c.qualname.split(".")[0] == "torch" for cands in idx.imports.values() for c in cands)
-    needed = {r.rstrip("?") for r in wanted if not r.endswith("?") or imports_torch}
+    if entry_script and not any(c.qualname.split(".")[0] == "torch" for cs in idx.imports.values() for c in cs):
+        needed = {r for r in needed if r + "?" not in wanted or r in {q for q in wanted if not q.endswith("?")}}
+        if not needed:
+            return []
     if ctx.settings.shim:
         needed.discard("torch_npu")  # the shim import loads torch_npu
     if not needed:

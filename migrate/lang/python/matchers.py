@@ -101,8 +101,16 @@ class TorchCuda:
         renames = options(rule).get("renames", {})
         if role == "caveat":
             advice = rule.options.get("caveats", {}).get(rest[0]) if rest else None
-            if advice:
+            if advice and _result_attribute(chain) not in options(rule).get("safe_attributes", {}).get(rest[0], ()):
                 pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=q, advice=advice, name=q)
+            return
+        opts = options(rule)
+        absolute = opts.get("absolute", {})
+        if rest and rest[0] in absolute:
+            if role == "rewrite":
+                expr, requires = _torch_expr(pf, absolute[rest[0]] + "".join("." + p for p in rest[1:]))
+                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(chain.top, expr)],
+                              requires=requires, api=q, old=q, new=absolute[rest[0]])
             return
         new_rest, ok = _npu_target(pf, rest, renames)
         if role == "unsupported":
@@ -111,6 +119,15 @@ class TorchCuda:
                 pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=q, name=q, advice=hint)
             return
         if role != "rewrite" or not ok:
+            return
+        if rest and (rest[0] in opts.get("no_rewrite", ())
+                     or _result_attribute(chain) in opts.get("blocking_attributes", {}).get(rest[0], ())):
+            return  # exists, but behaves differently here: torch-cuda-caveat asks a person
+        guard = _guards_cuda_only_library(pf, chain.top, opts.get("cuda_only_libraries", ()))
+        if guard:
+            review = pf.ctx.rules.get(opts.get("guard_rule", ""))
+            if review is not None:
+                pf.ctx.report(review, chain.top.start_byte, chain.top.end_byte, api=q, name=q, library=guard)
             return
         edits = []
         cuda_idx = 1 - (bq_len - 1)  # index of the `cuda` identifier among the chain's parts
@@ -142,6 +159,10 @@ class TorchCuda:
                 if not match_pattern(q, "torch.cuda.*"):
                     continue
                 rest = q.split(".")[2:]
+            absolute = options(rule).get("absolute", {})
+            if len(rest) == 1 and rest[0] in absolute and stmt.type == "import_from_statement":
+                plan[id(imp)] = (imp, rest, absolute[rest[0]].split("."), True)
+                continue
             new_rest, ok = _npu_target(pf, rest, renames)
             plan[id(imp)] = (imp, rest, new_rest, ok)
         if not plan:
@@ -159,14 +180,56 @@ class TorchCuda:
                      for imp, _rest, new, _ok in plan.values()]
         else:
             mapping = {}
-            for imp, _rest, new, _ok in plan.values():
-                module = "torch_npu.npu" + "".join("." + p for p in new[:-1]) if new else "torch_npu"
-                name = new[-1] if new else "npu"
+            absolute = options(rule).get("absolute", {})
+            for imp, rest, new, _ok in plan.values():
+                if len(rest) == 1 and rest[0] in absolute:
+                    module, _, name = absolute[rest[0]].rpartition(".")
+                else:
+                    module = "torch_npu.npu" + "".join("." + p for p in new[:-1]) if new else "torch_npu"
+                    name = new[-1] if new else "npu"
                 mapping[id(imp)] = (module, name)
             edits = rewrite_from_import(pf, stmt, items, mapping)
         old = text(stmt)
         pf.ctx.report(rule, stmt.start_byte, stmt.end_byte, edits=edits, api=old.split()[1],
                       old=" ".join(old.split()), new="torch_npu.npu")
+
+
+def _result_attribute(chain: Chain) -> str | None:
+    """For `torch.cuda.f(...).attr`: "attr"; else None."""
+    call = chain.top.parent
+    if call is None or call.type != "call" or call.child_by_field_name("function") != chain.top:
+        return None
+    attr = call.parent
+    if attr is not None and attr.type == "attribute" and attr.child_by_field_name("object") == call:
+        return text(attr.child_by_field_name("attribute"))
+    return None
+
+
+def _guards_cuda_only_library(pf, node, libraries) -> str | None:
+    """The CUDA-only library a `torch.cuda.is_available()`-style check guards, if any: the check
+    sits in a function named after the library (is_flash_attn_available) or in one boolean
+    expression with it. On Ascend such a check must stay False, so it is not rewritten."""
+    if not libraries:
+        return None
+    func = node
+    while func is not None and func.type != "function_definition":
+        func = func.parent
+    texts = []
+    if func is not None:
+        texts.append(text(func.child_by_field_name("name")).lower())
+    stmt = node
+    while stmt.parent is not None and not (stmt.type.endswith("statement") or stmt.type.endswith("clause")
+                                           or stmt.type in ("assignment", "block", "module")):
+        stmt = stmt.parent
+    if stmt.type in ("if_statement", "elif_clause", "while_statement"):
+        cond = stmt.child_by_field_name("condition")
+        texts.append(text(cond).lower() if cond is not None else "")
+    elif stmt.type in ("expression_statement", "return_statement", "assignment", "assert_statement"):
+        texts.append(text(stmt).lower())
+    for lib in libraries:
+        if any(lib in t for t in texts):
+            return lib
+    return None
 
 
 def rewrite_from_import(pf, stmt, items, mapping: dict) -> list[Edit]:
@@ -230,6 +293,14 @@ class TensorMethod:
             return
         if parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == chain.top:
             return  # someone sets .is_cuda/.cuda on their own object
+        if name in attributes:
+            lib = _guards_cuda_only_library(pf, chain.top, options(rule).get("cuda_only_libraries", ()))
+            if lib:
+                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
+                              safety=Safety.UNSAFE, api=f".{name}",
+                              message=f"`.{name}` guards the CUDA-only {lib} path: on Ascend it must stay False until "
+                                      f"that path is ported; change it to `.{new}` only together with the port")
+                return
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
                       requires=("torch_npu?",), api=f".{name}", old=f".{name}", new=f".{new}")
 
@@ -341,9 +412,12 @@ def string_role(pf, node, names_rx: re.Pattern, options: dict) -> str | None:
         return None
     if p.type in ("assignment", "augmented_assignment"):
         if p.child_by_field_name("right") == cur:
-            name = _last_name(p.child_by_field_name("left"))
+            left = p.child_by_field_name("left")
+            name = _last_name(left)
             if name and names_rx.search(name):
                 return "assignment"
+            if left.type == "identifier" and _used_as_device(pf, p, name, options):
+                return "assignment to a name used as a device"
         return None
     if p.type in ("default_parameter", "typed_default_parameter"):
         name = text(p.child_by_field_name("name"))
@@ -354,7 +428,38 @@ def string_role(pf, node, names_rx: re.Pattern, options: dict) -> str | None:
     return None
 
 
+def _used_as_device(pf, assignment, name: str, options: dict) -> bool:
+    """`loc = "cuda:0"` and later `torch.load(f, map_location=loc)` in the same function."""
+    scope = assignment
+    while scope.parent is not None and scope.type not in ("function_definition", "module"):
+        scope = scope.parent
+    body = pf.ctx.source[assignment.end_byte:scope.end_byte]
+    n = re.escape(name.encode())
+    kws = b"|".join(re.escape(k.encode()) for k in options.get("keywords", ()))
+    methods = b"|".join(re.escape(m.encode()) for m in options.get("methods", ()))
+    pats = []
+    if kws:
+        pats.append(rb"\b(?:" + kws + rb")\s*=\s*" + n + rb"\b")
+    if methods:
+        pats.append(rb"\.(?:" + methods + rb")\(\s*" + n + rb"\s*[,)]")
+    pats.append(rb"\btorch\.device\(\s*" + n + rb"\s*[,)]")
+    return re.search(b"|".join(pats), body) is not None
+
+
 _DEVICE_VALUE = re.compile(r"^cuda(:\d+)?$")
+_DEVICE_TEMPLATE = re.compile(r"^cuda:(\{\w*\}|%d|%s|%i)$")
+
+
+def _template_position(node):
+    """For "cuda:{}".format(i) or "cuda:%d" % i: the expression that produces the device."""
+    p = node.parent
+    if p is not None and p.type == "attribute" and text(p.child_by_field_name("attribute")) == "format" \
+            and p.parent is not None and p.parent.type == "call":
+        return p.parent
+    if p is not None and p.type == "binary_operator" and p.child_by_field_name("left") == node \
+            and text(p.child_by_field_name("operator")) == "%":
+        return p
+    return None
 
 
 @register("device-string")
@@ -379,6 +484,15 @@ class DeviceString:
                           requires=("torch_npu?",), api=text(node), old=text(node), new=text(node).replace("cuda:", "npu:", 1))
             return
         value = string_value(node)
+        if value is not None and _DEVICE_TEMPLATE.match(value):
+            expr = _template_position(node)
+            if expr is not None and string_role(pf, expr, rx, opts):
+                content = [c for c in node.children if c.type == "string_content"][0]
+                new = "npu" + value[4:]
+                pf.ctx.report(rule, node.start_byte, node.end_byte,
+                              edits=[Edit(content.start_byte, content.start_byte + 4, "npu")],
+                              requires=("torch_npu?",), api=value, old=value, new=new)
+            return
         if value is None or not _DEVICE_VALUE.match(value):
             if value is not None and value.startswith("cuda") and string_role(pf, node, rx, opts):
                 pf.ctx.report(rule, node.start_byte, node.end_byte, api=value, old=value, new="npu",
@@ -487,6 +601,13 @@ def _entry_for(rule, qualname: str):
     return None, None
 
 
+def _is_assignment_target(node) -> bool:
+    p = node.parent
+    while p is not None and p.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+        node, p = p, p.parent
+    return p is not None and p.type in ("assignment", "augmented_assignment") and p.child_by_field_name("left") == node
+
+
 def _torch_expr(pf, qualname: str) -> tuple[str, tuple[str, ...]]:
     """How to spell `qualname` in this file, and the import it needs."""
     head, _, rest = qualname.partition(".")
@@ -530,9 +651,14 @@ class Api:
         entry, pat = _entry_for(rule, q)
         if entry is None:
             return
+        if len(chain.parts) == 1 and _is_assignment_target(chain.top):
+            return  # `cp = None` in an ImportError fallback rebinds the name; it is not a use
         b = chain.binding
         if b.from_module is not None and entry.get("replace") and _entry_for(rule, b.qualname)[0] is entry:
-            return  # rewritten at the import; the local name stays
+            # rewritten at the import, the local name stays: the use carries the import's fix,
+            # so it is fixed exactly when the import is (the engine applies identical edits once)
+            self._report(pf, rule, chain.top, q, entry, self._import_edits(pf, rule, b.stmt))
+            return
         edits, requires = (), ()
         target = entry.get("replace")
         if target and q == pat:
@@ -543,6 +669,16 @@ class Api:
             else:
                 edits = [_replace(top, expr)]
         self._report(pf, rule, chain.top, q, entry, edits, requires)
+
+    def _import_edits(self, pf, rule, stmt) -> list[Edit]:
+        items = imported_names(stmt)
+        mapping = {}
+        for imp in items:
+            entry, pat = _entry_for(rule, imp.qualname)
+            if entry is not None and entry.get("replace") and imp.qualname == pat and stmt.type == "import_from_statement":
+                mod, _, name = entry["replace"].rpartition(".")
+                mapping[id(imp)] = (mod, name)
+        return rewrite_from_import(pf, stmt, items, mapping) if mapping else []
 
     def imports(self, pf, rule, stmt) -> None:
         items = imported_names(stmt)
@@ -600,3 +736,37 @@ class ShimEntry:
             return
         pf.ctx.report(rule, m.start(), m.end(), edits=[Edit(m.start(), m.start(), "")],
                       requires=("from torch_npu.contrib import transfer_to_npu",), safety=Safety.SAFE)
+
+
+# --------------------------------------------------------------------------------------------
+# Triton kernel launches: `kernel[grid](...)` of a function decorated with @triton.jit
+
+
+@register("triton-launch")
+class TritonLaunch:
+    def file(self, pf, rule) -> None:
+        from migrate.lang.python.tsutil import captures
+
+        kernels = set()
+        for deco in captures("(decorated_definition (decorator) @d)", pf.root).get("d", []):
+            expr = deco.named_children[0] if deco.named_children else None
+            if expr is not None and expr.type == "call":
+                expr = expr.child_by_field_name("function")
+            if expr is None:
+                continue
+            ident = expr.child_by_field_name("attribute") if expr.type == "attribute" else expr
+            chain = pf.index.chain_at(ident) if ident is not None and ident.type == "identifier" else None
+            if chain and chain.qualname in rule.options.get("decorators", ()):
+                definition = deco.parent.child_by_field_name("definition")
+                if definition is not None:
+                    kernels.add(text(definition.child_by_field_name("name")))
+        if not kernels:
+            return
+        rx = re.compile(rb"\b(" + b"|".join(re.escape(k.encode()) for k in sorted(kernels)) + rb")\s*\[")
+        for m in rx.finditer(pf.ctx.source):
+            node = pf.root.descendant_for_byte_range(m.start(1), m.end(1))
+            sub = node.parent if node is not None else None
+            if sub is None or sub.type != "subscript" or sub.parent is None or sub.parent.type != "call":
+                continue
+            call = sub.parent
+            pf.ctx.report(rule, call.start_byte, call.end_byte, api=m.group(1).decode(), kernel=m.group(1).decode())
