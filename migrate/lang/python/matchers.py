@@ -194,6 +194,27 @@ class TorchCuda:
                       old=" ".join(old.split()), new="torch_npu.npu")
 
 
+def _user_defined_method(pf, name: str) -> bool:
+    return re.search(rb"^\s*def\s+" + re.escape(name.encode()) + rb"\s*\(\s*self\b", pf.ctx.source, re.M) is not None
+
+
+def _foreign_arguments(call, allowed) -> bool:
+    """A `.cuda(...)` call with keywords that torch's Tensor/Module.cuda do not take."""
+    args = call.child_by_field_name("arguments") if call is not None else None
+    if args is None:
+        return False
+    positional = 0
+    for a in args.named_children:
+        if a.type == "keyword_argument":
+            if text(a.child_by_field_name("name")) not in allowed:
+                return True
+        elif a.type in ("list_splat", "dictionary_splat", "comment"):
+            continue
+        else:
+            positional += 1
+    return positional > 1
+
+
 def _result_attribute(chain: Chain) -> str | None:
     """For `torch.cuda.f(...).attr`: "attr"; else None."""
     call = chain.top.parent
@@ -205,15 +226,28 @@ def _result_attribute(chain: Chain) -> str | None:
     return None
 
 
-def _guards_cuda_only_library(pf, node, libraries) -> str | None:
-    """The CUDA-only library a `torch.cuda.is_available()`-style check guards, if any: the check
-    sits in a function named after the library (is_flash_attn_available) or in one boolean
-    expression with it. On Ascend such a check must stay False, so it is not rewritten."""
-    if not libraries:
-        return None
-    func = node
-    while func is not None and func.type != "function_definition":
-        func = func.parent
+_CUSTOM_CUDA = re.compile(rb"\b(?!torch\b)(\w*[a-z0-9]_cuda\w*|cuda_\w+)\s*(\.\s*\w+\s*)?\(", re.I)
+_CUDA_NAME = re.compile(r"\b(?!is_cuda\b|cuda\b)(\w*cuda\w*)\b", re.I)
+
+
+def _enclosing(node, types):
+    while node is not None and node.type not in types:
+        node = node.parent
+    return node
+
+
+def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> str | None:
+    """Why a CUDA check at `node` guards a CUDA-only path, or None.
+
+    On Ascend such a check must stay False (the portable path runs), so it is not rewritten:
+      - the check sits in a function named after a CUDA-only library (is_flash_attn_available) or
+        in one condition/statement with it (`HAS_TRITON and x.is_cuda`);
+      - strict (tensor checks, device-type comparisons): the condition names another CUDA thing
+        (`self._xielu_cuda_obj is not None and x.is_cuda`), the result is stored in a CUDA-named
+        flag (`use_cuda = grad.is_cuda`), or the enclosing function calls a custom CUDA kernel
+        (`rwkv_cuda_kernel.forward(...)`).
+    """
+    func = _enclosing(node, ("function_definition",))
     texts = []
     if func is not None:
         texts.append(text(func.child_by_field_name("name")).lower())
@@ -221,14 +255,26 @@ def _guards_cuda_only_library(pf, node, libraries) -> str | None:
     while stmt.parent is not None and not (stmt.type.endswith("statement") or stmt.type.endswith("clause")
                                            or stmt.type in ("assignment", "block", "module")):
         stmt = stmt.parent
+    cond = None
     if stmt.type in ("if_statement", "elif_clause", "while_statement"):
         cond = stmt.child_by_field_name("condition")
-        texts.append(text(cond).lower() if cond is not None else "")
     elif stmt.type in ("expression_statement", "return_statement", "assignment", "assert_statement"):
-        texts.append(text(stmt).lower())
+        cond = stmt
+    cond_text = text(cond) if cond is not None else ""
+    texts.append(cond_text.lower())
     for lib in libraries:
         if any(lib in t for t in texts):
             return lib
+    if not strict:
+        return None
+    for m in _CUDA_NAME.finditer(cond_text):
+        if not cond_text[:m.start()].endswith("torch.") and m.group(1) != "npu":
+            return f"`{m.group(1)}`"
+    if func is not None:
+        body = pf.ctx.source[func.start_byte:func.end_byte]
+        m = _CUSTOM_CUDA.search(body)
+        if m:
+            return f"the custom CUDA kernel `{m.group(1).decode()}`"
     return None
 
 
@@ -294,13 +340,20 @@ class TensorMethod:
         if parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == chain.top:
             return  # someone sets .is_cuda/.cuda on their own object
         if name in attributes:
-            lib = _guards_cuda_only_library(pf, chain.top, options(rule).get("cuda_only_libraries", ()))
+            lib = _guards_cuda_only_library(pf, chain.top, options(rule).get("cuda_only_libraries", ()), strict=True)
             if lib:
                 pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
                               safety=Safety.UNSAFE, api=f".{name}",
-                              message=f"`.{name}` guards the CUDA-only {lib} path: on Ascend it must stay False until "
+                              message=f"`.{name}` guards a CUDA-only path ({lib}): on Ascend it must stay False until "
                                       f"that path is ported; change it to `.{new}` only together with the port")
                 return
+        elif _user_defined_method(pf, name) or _foreign_arguments(parent, rule.options.get("method_keywords", ())):
+            pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
+                          safety=Safety.UNSAFE, api=f".{name}()",
+                          message=f"`.{name}(...)` may be a method of the project's own class (this file defines "
+                                  f"`def {name}` or the call passes arguments Tensor.{name} does not take); check before "
+                                  f"renaming it to `.{new}()`")
+            return
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
                       requires=("torch_npu?",), api=f".{name}", old=f".{name}", new=f".{new}")
 
@@ -462,6 +515,13 @@ def _template_position(node):
     return None
 
 
+def _lists_npu_already(node) -> bool:
+    p = node.parent
+    if p is None or p.type not in ("list", "tuple", "set"):
+        return False
+    return any((string_value(c) or "").startswith("npu") for c in p.named_children)
+
+
 @register("device-string")
 class DeviceString:
     """"cuda"/"cuda:N"/f"cuda:{i}" -> npu where the string stands as a device."""
@@ -501,10 +561,19 @@ class DeviceString:
         role = string_role(pf, node, rx, opts)
         if role is None:
             return self._unclear(pf, rule, node, value)
+        if _lists_npu_already(node):
+            return  # ["cuda", "xpu", "npu"]: the code already accepts NPU devices
         content = [c for c in node.children if c.type == "string_content"][0]
         new = "npu" + value[4:]
-        pf.ctx.report(rule, node.start_byte, node.end_byte,
-                      edits=[Edit(content.start_byte, content.start_byte + 4, "npu")],
+        edits = [Edit(content.start_byte, content.start_byte + 4, "npu")]
+        if role == "comparison":
+            guard = _guards_cuda_only_library(pf, node, options(rule).get("cuda_only_libraries", ()), strict=True)
+            if guard:
+                pf.ctx.report(rule, node.start_byte, node.end_byte, edits=edits, safety=Safety.UNSAFE, api=value,
+                              message=f"device check `{value}` guards a CUDA-only path ({guard}): on Ascend it must stay "
+                                      f"False until that path is ported; change it to {new!r} only together with the port")
+                return
+        pf.ctx.report(rule, node.start_byte, node.end_byte, edits=edits,
                       requires=("torch_npu?",), api=value, old=value, new=new)
 
     def _unclear(self, pf, rule, node, value):
