@@ -86,3 +86,13 @@ def test_rules_and_explain_commands(cli):
     assert e.returncode == 0 and "model_cuda.pt" in e.stdout and "## Why" in e.stdout
     bad = cli("explain", "device-strin")
     assert bad.returncode == 2 and "did you mean device-string" in bad.stderr
+
+
+def test_rule_docs_are_current():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, str(root / "scripts" / "gen_rule_docs.py"), "--check"])
+    assert r.returncode == 0, "docs/rules.md is stale: run python scripts/gen_rule_docs.py"
