@@ -7,8 +7,9 @@ unexpected error becomes an `error` result with the original bytes kept.
 from __future__ import annotations
 
 import traceback
+from functools import cache
 
-from migrate import engine, languages, prefilter, ruleset
+from migrate import engine, languages, prefilter, ruleset, timing
 from migrate.context import FileContext, SkipFile
 from migrate.model import FileResult
 from migrate.settings import Settings
@@ -28,9 +29,20 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     handler = languages.handler(lang)
     if handler is None:
         return FileResult(path, lang, "unchanged")
-    rules = ruleset.select(ruleset.rules_for(lang), settings.select, settings.ignore)
-    if not prefilter.wants(data, rules):
+    rules = _rules(lang, settings.select, settings.ignore)
+    t0 = timing.clock()
+    wanted = prefilter.wants(data, rules)
+    t1 = timing.clock()
+    timing.add("prefilter", t1 - t0)
+    if not wanted:
         return FileResult(path, lang, "unchanged", lines=data.count(b"\n"))
+    try:
+        return _migrate(path, data, settings, lang, handler, rules, accept)
+    finally:
+        timing.add("migrate", timing.clock() - t1)  # parse + rules + fixes + validation
+
+
+def _migrate(path, data, settings, lang, handler, rules, accept) -> FileResult:
     try:
         decoded = decode(data, python=(lang == "python"))
     except UndecodableError as e:
@@ -66,6 +78,11 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
         findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated,
         lines=ctx.source.count(b"\n") + (1 if ctx.source and not ctx.source.endswith(b"\n") else 0),
     )
+
+
+@cache
+def _rules(lang: str, select: tuple[str, ...], ignore: tuple[str, ...]):
+    return ruleset.select(ruleset.rules_for(lang), select, ignore)
 
 
 def _positioned(ctx: FileContext):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from migrate import discover, languages
+from migrate import discover, languages, timing
 from migrate.core import migrate_file
 from migrate.model import FileResult
 from migrate.settings import Settings
@@ -28,20 +28,42 @@ class RunResult:
     walk: discover.Walk
     copied: int = 0
     written: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for report.json
+    cache: dict | None = None  # {"dir", "hits", "misses"} when the cache was on
 
 
 _SETTINGS: Settings | None = None
 _ROOT: Path | None = None
+_DIFFS = True
 
 
-def _init_worker(root: str, settings: Settings) -> None:
-    global _SETTINGS, _ROOT
-    _SETTINGS, _ROOT = settings, Path(root)
+def _init_worker(root: str, settings: Settings, want_diffs: bool = True) -> None:
+    global _SETTINGS, _ROOT, _DIFFS
+    _SETTINGS, _ROOT, _DIFFS = settings, Path(root), want_diffs
 
 
-def _work(rel: str) -> FileResult:
+def _work(rel: str) -> tuple[FileResult, str | None, dict]:
     assert _ROOT is not None and _SETTINGS is not None
-    return migrate_one(_ROOT, rel, _SETTINGS)
+    return _one(_ROOT, rel, _SETTINGS, _DIFFS)
+
+
+def _one(root: Path, rel: str, settings: Settings, want_diffs: bool) -> tuple[FileResult, str | None, dict]:
+    """One file, as a worker does it: (result with its diff, hash of the bytes read, stage timings)."""
+    from migrate import cache
+
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as e:
+        return (FileResult(rel, languages.classify(rel), "error", reason=f"cannot read: {e.strerror or e}"),
+                None, timing.take())
+    r = migrate_file(rel, data, settings)
+    if r.status == "changed" and want_diffs and r.new_data is not None:
+        from migrate import diffs
+
+        t = timing.clock()
+        r.diff = diffs.unified(rel, data, r.new_data)
+        timing.add("diff", timing.clock() - t)
+    return r, cache.digest(data), timing.take()
 
 
 def migrate_one(root: Path, rel: str, settings: Settings) -> FileResult:
@@ -72,17 +94,27 @@ def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:
 
 def iter_results(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int) -> Iterator[FileResult]:
     """Migrate files, largest first so the pool stays balanced; yields as each is done."""
-    ordered = sorted(entries, key=lambda e: -e.size)
+    for r, _hash, _t in _iter(root, entries, settings, jobs, want_diffs=False):
+        yield r
+
+
+def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int, want_diffs: bool):
+    ordered = sorted(entries, key=lambda e: (-e.size, e.rel))
     rels = [e.rel for e in ordered]
     if jobs <= 1 or len(rels) < 2 * jobs:
         for rel in rels:
-            yield migrate_one(root, rel, settings)
+            yield _one(root, rel, settings, want_diffs)
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
-    chunk = max(1, min(16, len(rels) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings)) as pool:
+    if os.name == "posix":
+        # import the pipeline once in the fork server, not once per worker
+        ctx.set_forkserver_preload(["migrate.runner", "migrate.lang.python"])
+    # small chunks: sizes fall steeply (largest first), so big chunks would leave one worker
+    # with the tail; 4 files per task keeps the pipe traffic low all the same
+    chunk = max(1, min(4, len(rels) // (jobs * 16)))
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs)) as pool:
         yield from pool.imap_unordered(_work, rels, chunksize=chunk)
 
 
@@ -94,50 +126,111 @@ def default_jobs() -> int:
 
 
 def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: bool = False, jobs: int = 0,
-        progress: Callable[[int, int, str], None] | None = None, want_diffs: bool = True) -> RunResult:
+        progress: Callable[[int, int, str], None] | None = None, want_diffs: bool = True,
+        cache_dir: Path | None = None) -> RunResult:
+    """`cache_dir`: reuse per-file results from there (migrate/cache.py); None turns the cache off."""
     from migrate import diffs as difflib_
     from migrate import writer
 
     jobs = jobs or default_jobs()
+    times: dict[str, float] = {}
+    t0 = timing.clock()
     walk = discover.walk(src, settings.exclude)
     todo = candidates(walk, src)
+    t1 = timing.clock()
+    times["discover"] = t1 - t0
+
+    store = None
     results: list[FileResult] = []
     diffs: dict[str, str] = {}
-    result_paths = set()
     total = len(todo)
     done = 0
-    for r in iter_results(src, todo, settings, jobs):
+    write_s = 0.0
+    produced: set[str] = set()  # output paths written from results (not to be copied over)
+
+    def finish(r: FileResult) -> None:
+        nonlocal done, write_s
         done += 1
         if progress:
             progress(done, total, r.path)
-        result_paths.add(r.path)
+        tw = timing.clock()
         if r.status == "changed":
-            old = (src / r.path).read_bytes()
+            produced.add(r.path)
             if want_diffs:
-                diffs[r.path] = difflib_.unified(r.path, old, r.new_data)
+                if r.diff is None:
+                    r.diff = difflib_.unified(r.path, (src / r.path).read_bytes(), r.new_data)
+                diffs[r.path] = r.diff
             target = (out / r.path) if out is not None else (src / r.path if in_place else None)
-            if target is not None:
+            if target is not None and not writer.same_content(target, r.new_data):
                 mode = os.stat(src / r.path, follow_symlinks=False).st_mode
                 writer.atomic_write(target, r.new_data, mode)
         for gen_rel, data in r.generated.items():
             safe = _safe_rel(gen_rel)
+            produced.add(safe)
             if want_diffs:
                 diffs[safe] = difflib_.unified(safe, b"", data)
             base = out if out is not None else (src if in_place else None)
-            if base is not None:
+            if base is not None and not writer.same_content(base / safe, data):
                 writer.atomic_write(base / safe, data, 0o644)
         r.new_data = None  # written; keep memory flat
+        r.diff = None  # kept once, in `diffs`
         results.append(r)
+        write_s += timing.clock() - tw
+
+    misses = todo
+    if cache_dir is not None:
+        from migrate import cache as cache_mod
+
+        store = cache_mod.Cache(cache_dir, cache_mod.fingerprint(settings))
+        misses = []
+        for e in todo:
+            if not store.known(e.rel):
+                misses.append(e)
+                continue
+            try:
+                data = (src / e.rel).read_bytes()
+            except OSError:
+                misses.append(e)
+                continue
+            hit = store.get(e.rel, cache_mod.digest(data))
+            if hit is None:
+                misses.append(e)
+            else:
+                finish(hit)
+        times["cache"] = timing.clock() - t1 - write_s
+
+    tm = timing.clock()
+    stages: dict[str, float] = {}
+    for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs):
+        for k, v in spent.items():
+            stages[k] = stages.get(k, 0.0) + v
+        if store is not None and content_hash is not None:
+            store.put(r.path, content_hash, r)
+        finish(r)
+    times["migrate_wall"] = timing.clock() - tm
+    # per-file stages, summed over the worker processes (CPU-seconds, not wall)
+    times["prefilter"] = stages.get("prefilter", 0.0)
+    times["parse"] = stages.get("parse", 0.0)
+    times["rewrite"] = max(0.0, stages.get("migrate", 0.0) - stages.get("parse", 0.0))
+    times["diff"] = stages.get("diff", 0.0)
+
+    tc = timing.clock()
     copied = 0
     if out is not None:
         for e in walk.entries:
             if e.kind == "symlink":
                 writer.copy_symlink(e.link or "", out / e.rel)
-            elif e.rel not in diffs:
+            elif e.rel not in produced:
                 dst = out / e.rel
-                writer.copy_file(src / e.rel, dst)
-                copied += 1
-    return RunResult(results, diffs, walk, copied)
+                if not writer.same_copy(src / e.rel, dst):
+                    writer.copy_file(src / e.rel, dst)
+                    copied += 1
+    if store is not None:
+        store.save()
+    times["write"] = write_s + timing.clock() - tc
+    cache_info = None if store is None else {"dir": str(cache_dir), "hits": store.hits, "misses": store.misses}
+    return RunResult(results, diffs, walk, copied, timings={k: round(v, 4) for k, v in times.items()},
+                     cache=cache_info)
 
 
 def _safe_rel(rel: str) -> str:

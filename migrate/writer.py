@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -43,6 +44,32 @@ def copy_file(src: Path, dst: Path) -> None:
         except OSError:
             pass
         raise
+
+
+def same_content(path: Path, data: bytes) -> bool:
+    """`path` is a regular file holding exactly `data` (so writing it again can be skipped)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+        return False
+    try:
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def same_copy(src: Path, dst: Path) -> bool:
+    """`dst` is what copy_file(src, dst) would leave: a regular file with src's size, mode and
+    modification time (copy_file keeps them; rsync's quick check). Lets a second run skip I/O."""
+    try:
+        a, b = os.lstat(src), os.lstat(dst)
+    except OSError:
+        return False
+    return (stat.S_ISREG(b.st_mode) and a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
+            and stat.S_IMODE(a.st_mode) == stat.S_IMODE(b.st_mode))
 
 
 def copy_symlink(target: str, dst: Path) -> None:

@@ -17,6 +17,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     where.add_argument("--report-dir", metavar="DIR", type=Path,
                        help="where to write the report (default: DST/.migrate/report, or SRC/.migrate/report in place)")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: number of cores)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="migrate every file again instead of reusing results from DST/.migrate/cache (SRC/.migrate/cache in place)")
+    p.add_argument("--timings", action="store_true", help="print the time each stage took (JSON, on stderr)")
     add_rule_options(p)
     add_output_options(p)
 
@@ -35,6 +38,11 @@ def main(args) -> int:
     out_con = console(args)
     err_con = console(args, stderr=True)
 
+    base = (args.out if args.out else src).resolve()
+    cache_dir = None if args.no_cache else base / ".migrate" / "cache"
+    if cache_dir is not None:
+        ignore_folder(base / ".migrate")
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("[bold]migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -46,15 +54,27 @@ def main(args) -> int:
             progress.update(task, completed=done, total=total, current=path[-60:])
 
         result = runner.run(src.resolve(), settings, out=args.out.resolve() if args.out else None,
-                            in_place=args.in_place, jobs=args.jobs, progress=tick)
+                            in_place=args.in_place, jobs=args.jobs, progress=tick, cache_dir=cache_dir)
 
-    report = model.build(result.results, settings, root_name=src.resolve().name, diffs=result.diffs,
-                         extra={"problems": [{"path": p, "reason": r} for p, r in result.walk.problems]})
-    base = (args.out if args.out else src).resolve()
+    from migrate.timing import clock
+
+    t0 = clock()
+    timings = result.timings
+    extra = {"problems": [{"path": p, "reason": r} for p, r in result.walk.problems], "timings": timings}
+    if result.cache is not None:
+        extra["cache"] = {"hits": result.cache["hits"], "misses": result.cache["misses"]}
+    report = model.build(result.results, settings, root_name=src.resolve().name, diffs=result.diffs, extra=extra)
+    timings["report_build"] = round(clock() - t0, 4)  # report.json is written below: its own write is not in it
     report_dir = args.report_dir.resolve() if args.report_dir else base / ".migrate" / "report"
     if args.report_dir is None:
         ignore_folder(base / ".migrate")
     write.write_all(report, report_dir)
+    timings["report"] = round(clock() - t0, 4)
+    if args.timings:
+        import json
+        import sys
+
+        print("timings: " + json.dumps(timings), file=sys.stderr)
     if args.verbose:
         for f in report["findings"]:
             if not f["fixed"]:

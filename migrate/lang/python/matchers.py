@@ -662,7 +662,27 @@ def _is_docstring(node) -> bool:
 # Generic API rules: data-only entries {match, message, suggestion, replace}
 
 
+# id(rule) -> (rule, {qualname: answer}): the same names recur across a repo's files; the rule is
+# kept alive with its memo so its id cannot be reused
+_MEMO: dict[int, tuple[object, dict]] = {}
+
+
+def _memo(rule, kind: str) -> dict:
+    got = _MEMO.get(id(rule))
+    if got is None or got[0] is not rule:
+        got = _MEMO[id(rule)] = (rule, {"entry": {}, "cares": {}})
+    return got[1][kind]
+
+
 def _entry_for(rule, qualname: str):
+    memo = _memo(rule, "entry")
+    got = memo.get(qualname)
+    if got is None:
+        got = memo[qualname] = _find_entry(rule, qualname)
+    return got
+
+
+def _find_entry(rule, qualname: str):
     for entry in rule.options.get("apis", ()):
         for pat in entry["match"]:
             if match_pattern(qualname, pat):
@@ -694,6 +714,13 @@ def _torch_expr(pf, qualname: str) -> tuple[str, tuple[str, ...]]:
 @register("api")
 class Api:
     def cares(self, rule, qualname: str) -> bool:
+        memo = _memo(rule, "cares")
+        got = memo.get(qualname)
+        if got is None:
+            got = memo[qualname] = self._cares(rule, qualname)
+        return got
+
+    def _cares(self, rule, qualname: str) -> bool:
         for entry in rule.options.get("apis", ()):
             for pat in entry["match"]:
                 base = pat[:-2] if pat.endswith(".*") else pat
@@ -816,6 +843,11 @@ class TritonLaunch:
     def file(self, pf, rule) -> None:
         from migrate.lang.python.tsutil import captures
 
+        decorators = rule.options.get("decorators", ())
+        # a decorator resolves to one of these only through an import of it or of a module above it
+        if not any(d == c.qualname or d.startswith(c.qualname + ".")
+                   for cands in pf.index.imports.values() for c in cands for d in decorators):
+            return
         kernels = set()
         for deco in captures("(decorated_definition (decorator) @d)", pf.root).get("d", []):
             expr = deco.named_children[0] if deco.named_children else None
@@ -825,7 +857,7 @@ class TritonLaunch:
                 continue
             ident = expr.child_by_field_name("attribute") if expr.type == "attribute" else expr
             chain = pf.index.chain_at(ident) if ident is not None and ident.type == "identifier" else None
-            if chain and chain.qualname in rule.options.get("decorators", ()):
+            if chain and chain.qualname in decorators:
                 definition = deco.parent.child_by_field_name("definition")
                 if definition is not None:
                     kernels.add(text(definition.child_by_field_name("name")))

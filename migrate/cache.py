@@ -1,0 +1,134 @@
+"""A content-hash cache of per-file results, so a second `migrate run` over an unchanged tree
+does not parse anything again (like ruff's cache).
+
+A file's result is reused only when all of these are unchanged:
+  - the file's bytes (BLAKE2b of the content) and its path (the name picks the language);
+  - the tool: its version and the source of its Python modules (a development checkout whose
+    code changed gets a fresh cache even without a version bump);
+  - the rules (every rules/**/*.yaml file's content);
+  - the settings (target, select/ignore, unsafe fixes, shim, excludes);
+  - the API tables of the target torch_npu release (their files' content).
+All but the first make up one fingerprint; a cache with another fingerprint is never read, and
+is deleted when the new one is saved. Nothing is trusted from file times.
+
+Layout, in DIR (by default the output tree's `.migrate/cache`, which git ignores):
+  index-<fingerprint>.pickle   rel path -> (content hash, blob name or None, FileResult)
+  blobs/<hash>                  the migrated bytes of a changed file
+Writes are atomic; a cache that cannot be read (truncated, another Python) is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from migrate.model import FileResult
+
+_FORMAT = 1
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def fingerprint(settings) -> str:
+    """One hash of everything besides a file's own bytes that decides its result."""
+    from migrate import __version__
+    from migrate.resources import data_dir, resource_dir
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"format {_FORMAT}\nmigrate {__version__}\n".encode())
+    h.update(settings.fingerprint().encode())
+    pkg = Path(__file__).resolve().parent
+    roots = [("code", pkg, "*.py"), ("rules", resource_dir("rules"), "*.yaml"),
+             ("tables", data_dir() / "torch_npu" / settings.target, "*")]
+    for label, root, pattern in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(f"\n{label} {path.relative_to(root).as_posix()}\n".encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: Path, fp: str):
+        self.dir = Path(directory)
+        self.fp = fp
+        self.index_path = self.dir / f"index-{fp}.pickle"
+        self._old: dict[str, tuple] = self._load()
+        self._new: dict[str, tuple] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def _load(self) -> dict:
+        try:
+            with open(self.index_path, "rb") as f:
+                doc = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+            return {}
+        return doc if isinstance(doc, dict) else {}
+
+    def known(self, rel: str) -> bool:
+        return rel in self._old
+
+    def get(self, rel: str, content_hash: str) -> FileResult | None:
+        """The cached result for these exact bytes, with new_data loaded; None on a miss."""
+        got = self._old.get(rel)
+        if got is None or got[0] != content_hash:
+            return None
+        _hash, blob, result = got
+        if blob is not None:
+            try:
+                data = (self.dir / "blobs" / blob).read_bytes()
+            except OSError:
+                return None
+            if digest(data) != blob:
+                return None  # damaged blob: migrate the file again
+            result.new_data = data
+        self._new[rel] = got
+        self.hits += 1
+        return result
+
+    def put(self, rel: str, content_hash: str, result: FileResult) -> None:
+        """Remember a fresh result (call before its new_data is dropped)."""
+        from migrate.writer import atomic_write
+
+        self.misses += 1
+        if result.status == "error":
+            return  # an internal error may be transient (unreadable file): try again next time
+        blob = None
+        if result.new_data is not None:
+            blob = digest(result.new_data)
+            path = self.dir / "blobs" / blob
+            if not path.exists():
+                atomic_write(path, result.new_data, 0o644)
+        saved = FileResult(result.path, result.language, result.status, result.reason, None, result.findings,
+                           result.kernels, result.generated, result.lines, result.diff)
+        self._new[rel] = (content_hash, blob, saved)
+
+    def save(self) -> None:
+        """Write the index of this run's files; drop other fingerprints' indexes and unused blobs."""
+        from migrate.writer import atomic_write
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.index_path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL), 0o644)
+        for p in self.dir.glob("index-*.pickle"):
+            if p != self.index_path:
+                _unlink(p)
+        used = {blob for _h, blob, _r in self._new.values() if blob}
+        blobs = self.dir / "blobs"
+        if blobs.is_dir():
+            for p in blobs.iterdir():
+                if p.name not in used:
+                    _unlink(p)
+
+
+def _unlink(p: Path) -> None:
+    try:
+        os.unlink(p)
+    except OSError:
+        pass
