@@ -35,7 +35,7 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     t1 = timing.clock()
     timing.add("prefilter", t1 - t0)
     if not wanted:
-        return FileResult(path, lang, "unchanged", lines=data.count(b"\n"))
+        return FileResult(path, lang, "unchanged", lines=_count_lines(data))
     try:
         return _migrate(path, data, settings, lang, handler, rules, accept)
     finally:
@@ -61,23 +61,28 @@ def _migrate(path, data, settings, lang, handler, rules, accept) -> FileResult:
             if problem:
                 raise RuntimeError(f"the rewrite would produce invalid output ({problem}); file left unchanged")
     except SkipFile as e:
-        return FileResult(path, lang, e.status, reason=e.reason, lines=ctx.source.count(b"\n"),
+        return FileResult(path, lang, e.status, reason=e.reason, lines=_count_lines(ctx.source),
                           findings=_positioned(ctx))
     except RecursionError:
         return FileResult(path, lang, "error", reason="nesting too deep to analyse; file left unchanged",
-                          lines=ctx.source.count(b"\n"))
+                          lines=_count_lines(ctx.source))
     except Exception as e:  # noqa: BLE001 - one file's internal error must not stop the run
         where = traceback.extract_tb(e.__traceback__)[-1]
         return FileResult(path, lang, "error",
                           reason=f"internal error: {type(e).__name__}: {e} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
-                          lines=ctx.source.count(b"\n"))
+                          lines=_count_lines(ctx.source))
     changed = new_source != ctx.source
     return FileResult(
         path, lang, "changed" if changed else "unchanged",
         new_data=decoded.encode(new_source) if changed else None,
         findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated,
-        lines=ctx.source.count(b"\n") + (1 if ctx.source and not ctx.source.endswith(b"\n") else 0),
+        lines=_count_lines(ctx.source),
     )
+
+
+def _count_lines(data: bytes) -> int:
+    """Lines as an editor counts them: a last line without a newline counts too."""
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
 @cache

@@ -65,6 +65,8 @@ def migrate(ctx: FileContext) -> None:
     if ctx.settings.shim:
         active = [(r, m) for r, m in active if not r.options.get("shim_covered")]
     chain_rules = [(r, m) for r, m in active if hasattr(m, "chain")]
+    # rules whose chain() needs a chain resolved through the imports skip the (many) others
+    unresolved_rules = [(r, m) for r, m in chain_rules if not getattr(m, "resolved_only", False)]
     string_rules = [(r, m) for r, m in active if hasattr(m, "string")]
     import_rules = [(r, m) for r, m in active if hasattr(m, "imports")]
     for r, m in active:
@@ -113,7 +115,7 @@ def migrate(ctx: FileContext) -> None:
             if key in seen_chains:
                 continue
             seen_chains.add(key)
-            for r, mm in chain_rules:
+            for r, mm in (chain_rules if chain.qualname else unresolved_rules):
                 mm.chain(pf, r, chain)
 
 

@@ -59,13 +59,22 @@ class Index:
     imports: dict[str, list[ImportedName]] = field(default_factory=dict)
     import_nodes: list = field(default_factory=list)
     _local_cache: dict = field(default_factory=dict)
+    _names: dict = field(default_factory=dict)  # import statement's start byte -> its ImportedNames
+
+    def names_of(self, stmt) -> list[ImportedName]:
+        """imported_names(stmt), computed once per statement (the same objects every call)."""
+        key = (stmt.start_byte, stmt.end_byte)
+        got = self._names.get(key)
+        if got is None:
+            got = self._names[key] = imported_names(stmt)
+        return got
 
     @classmethod
     def build(cls, root) -> "Index":
         idx = cls(root)
         for stmt in captures(_IMPORTS, root).get("imp", []):
             idx.import_nodes.append(stmt)
-            for imp in imported_names(stmt):
+            for imp in idx.names_of(stmt):
                 idx.imports.setdefault(imp.local, []).append(imp)
         idx.import_nodes.sort(key=lambda n: n.start_byte)
         return idx

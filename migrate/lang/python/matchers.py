@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from migrate.lang.python.index import Chain, imported_names
+from migrate.lang.python.index import Chain
 from migrate.lang.python.tsutil import is_fstring, string_value, text, unwrap
 from migrate.model import Edit, Effort, Safety, Severity
 
@@ -88,6 +88,8 @@ class TorchCuda:
     X), `unsupported` (a finding for every other X) and `caveat` (names that exist but behave
     differently)."""
 
+    resolved_only = True  # chain() ignores chains whose base is not an import
+
     def cares(self, rule, qualname: str) -> bool:
         return match_pattern(qualname, "torch.cuda.*")
 
@@ -147,7 +149,7 @@ class TorchCuda:
         if role not in ("rewrite", "unsupported"):
             return
         renames = options(rule).get("renames", {})
-        items = imported_names(stmt)
+        items = pf.index.names_of(stmt)
         plan = {}
         for imp in items:
             q = imp.qualname
@@ -586,6 +588,8 @@ class DeviceString:
 class BackendString:
     """"nccl" -> "hccl" where the string is a process-group backend."""
 
+    resolved_only = True  # chain() ignores chains whose base is not an import
+
     def string(self, pf, rule, node) -> None:
         value = string_value(node)
         if value is None or "nccl" not in value:
@@ -713,6 +717,8 @@ def _torch_expr(pf, qualname: str) -> tuple[str, tuple[str, ...]]:
 
 @register("api")
 class Api:
+    resolved_only = True  # chain() ignores chains whose base is not an import
+
     def cares(self, rule, qualname: str) -> bool:
         memo = _memo(rule, "cares")
         got = memo.get(qualname)
@@ -767,7 +773,7 @@ class Api:
         self._report(pf, rule, chain.top, q, entry, edits, requires)
 
     def _import_edits(self, pf, rule, stmt) -> list[Edit]:
-        items = imported_names(stmt)
+        items = pf.index.names_of(stmt)
         mapping = {}
         for imp in items:
             entry, pat = _entry_for(rule, imp.qualname)
@@ -777,7 +783,7 @@ class Api:
         return rewrite_from_import(pf, stmt, items, mapping) if mapping else []
 
     def imports(self, pf, rule, stmt) -> None:
-        items = imported_names(stmt)
+        items = pf.index.names_of(stmt)
         mapping, reported = {}, []
         for imp in items:
             entry, pat = _entry_for(rule, imp.qualname)
