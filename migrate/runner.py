@@ -147,6 +147,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     done = 0
     write_s = 0.0
     produced: set[str] = set()  # output paths written from results (not to be copied over)
+    seen: set[str] = set()  # files whose result came back (copied or written then)
 
     def finish(r: FileResult) -> None:
         nonlocal done, write_s
@@ -164,6 +165,8 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             if target is not None and not writer.same_content(target, r.new_data):
                 mode = os.stat(src / r.path, follow_symlinks=False).st_mode
                 writer.atomic_write(target, r.new_data, mode)
+        elif out is not None and r.path not in produced and not writer.same_copy(src / r.path, out / r.path):
+            writer.copy_file(src / r.path, out / r.path)  # now, while the workers still run
         for gen_rel, data in r.generated.items():
             safe = _safe_rel(gen_rel)
             produced.add(safe)
@@ -175,6 +178,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         r.new_data = None  # written; keep memory flat
         r.diff = None  # kept once, in `diffs`
         results.append(r)
+        seen.add(r.path)
         write_s += timing.clock() - tw
 
     misses = todo
@@ -220,7 +224,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         for e in walk.entries:
             if e.kind == "symlink":
                 writer.copy_symlink(e.link or "", out / e.rel)
-            elif e.rel not in produced:
+            elif e.rel not in produced and e.rel not in seen:
                 dst = out / e.rel
                 if not writer.same_copy(src / e.rel, dst):
                     writer.copy_file(src / e.rel, dst)

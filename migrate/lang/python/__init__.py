@@ -67,6 +67,7 @@ def migrate(ctx: FileContext) -> None:
     chain_rules = [(r, m) for r, m in active if hasattr(m, "chain")]
     # rules whose chain() needs a chain resolved through the imports skip the (many) others
     unresolved_rules = [(r, m) for r, m in chain_rules if not getattr(m, "resolved_only", False)]
+    plan: dict[str, list] = {}  # qualname -> the chain rules that act on it (`relevant`)
     string_rules = [(r, m) for r, m in active if hasattr(m, "string")]
     import_rules = [(r, m) for r, m in active if hasattr(m, "imports")]
     for r, m in active:
@@ -79,8 +80,9 @@ def migrate(ctx: FileContext) -> None:
 
     words = {w for r, _ in active for w in r.triggers}
     # local names bound to something a rule cares about (e.g. `amp` from `from apex import amp`)
+    carers = [(r, m) for r, m in chain_rules if hasattr(m, "cares")]
     for local, cands in pf.index.imports.items():
-        if any(m.cares(r, c.qualname) for c in cands for r, m in chain_rules if hasattr(m, "cares")):
+        if any(m.cares(r, c.qualname) for c in cands for r, m in carers):
             words.add(local)
     if not words:
         return
@@ -115,7 +117,15 @@ def migrate(ctx: FileContext) -> None:
             if key in seen_chains:
                 continue
             seen_chains.add(key)
-            for r, mm in (chain_rules if chain.qualname else unresolved_rules):
+            q = chain.qualname
+            if q is None:
+                todo = unresolved_rules
+            else:
+                todo = plan.get(q)
+                if todo is None:
+                    todo = plan[q] = [(r, mm) for r, mm in chain_rules
+                                      if not hasattr(mm, "relevant") or mm.relevant(r, q)]
+            for r, mm in todo:
                 mm.chain(pf, r, chain)
 
 

@@ -30,6 +30,10 @@ _FUNC_BINDINGS = """
 """
 
 
+_PARAMETER_TYPES = frozenset({"parameters", "default_parameter", "typed_parameter", "typed_default_parameter"})
+_EMPTY: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class ImportedName:
     local: str  # the name bound in this file
@@ -58,7 +62,7 @@ class Index:
     root: object
     imports: dict[str, list[ImportedName]] = field(default_factory=dict)
     import_nodes: list = field(default_factory=list)
-    _local_cache: dict = field(default_factory=dict)
+    _bindings: dict | None = None  # function (start, end) -> names bound in it, built on first use
     _names: dict = field(default_factory=dict)  # import statement's start byte -> its ImportedNames
 
     def names_of(self, stmt) -> list[ImportedName]:
@@ -99,16 +103,29 @@ class Index:
         return cands[0]
 
     def _function_bindings(self, func) -> set[str]:
-        key = (func.start_byte, func.end_byte)
-        got = self._local_cache.get(key)
-        if got is None:
-            got = set()
-            body_caps = captures(_FUNC_BINDINGS, func)
-            for n in body_caps.get("n", []):
-                if enclosing_function(n.parent) == func or n.parent.type in ("parameters", "default_parameter", "typed_parameter", "typed_default_parameter"):
-                    got.add(text(n))
-            self._local_cache[key] = got
-        return got
+        """Names bound in `func`: assigned, looped over, caught... there, or a parameter of it or
+        of a function nested in it."""
+        if self._bindings is None:
+            self._bindings = self._all_bindings()
+        return self._bindings.get((func.start_byte, func.end_byte), _EMPTY)
+
+    def _all_bindings(self) -> dict[tuple[int, int], set[str]]:
+        # one query over the whole file, not one per function (nested functions were walked again
+        # for each enclosing one); same answer as querying each function's subtree
+        out: dict[tuple[int, int], set[str]] = {}
+        for n in captures(_FUNC_BINDINGS, self.root).get("n", []):
+            parent = n.parent
+            func = enclosing_function(parent)
+            if func is None:
+                continue
+            name = text(n)
+            out.setdefault((func.start_byte, func.end_byte), set()).add(name)
+            if parent.type in _PARAMETER_TYPES:
+                func = enclosing_function(func.parent)
+                while func is not None:
+                    out.setdefault((func.start_byte, func.end_byte), set()).add(name)
+                    func = enclosing_function(func.parent)
+        return out
 
     def chain_at(self, node) -> Chain | None:
         """The attribute chain that identifier `node` is part of, resolved if possible."""

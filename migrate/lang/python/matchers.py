@@ -8,6 +8,9 @@ file context. Matchers implement any of:
   imports(pf, rule, stmt)  each import statement
   file(pf, rule)           once per file
   cares(rule, qualname)    whether an imported name is worth scanning for
+Two optional hints let the handler skip calls that would do nothing (speed only, never results):
+  relevant(rule, qualname) False when chain() ignores a chain resolved to qualname
+  resolved_only = True     chain() ignores chains that do not resolve through the imports
 """
 
 from __future__ import annotations
@@ -88,9 +91,13 @@ class TorchCuda:
     X), `unsupported` (a finding for every other X) and `caveat` (names that exist but behave
     differently)."""
 
-    resolved_only = True  # chain() ignores chains whose base is not an import
+    resolved_only = True  # chain() ignores chains whose base is not an import (qualname None)
 
     def cares(self, rule, qualname: str) -> bool:
+        return match_pattern(qualname, "torch.cuda.*")
+
+    def relevant(self, rule, qualname: str) -> bool:
+        """False when chain() does nothing for a chain resolved to `qualname`."""
         return match_pattern(qualname, "torch.cuda.*")
 
     def chain(self, pf, rule, chain: Chain) -> None:
@@ -588,7 +595,7 @@ class DeviceString:
 class BackendString:
     """"nccl" -> "hccl" where the string is a process-group backend."""
 
-    resolved_only = True  # chain() ignores chains whose base is not an import
+    resolved_only = True  # chain() ignores chains whose base is not an import (qualname None)
 
     def string(self, pf, rule, node) -> None:
         value = string_value(node)
@@ -608,6 +615,9 @@ class BackendString:
         content = [c for c in node.children if c.type == "string_content"][0]
         pf.ctx.report(rule, node.start_byte, node.end_byte, edits=[_replace(content, new)],
                       requires=("torch_npu?",), api=value, old=value, new=new)
+
+    def relevant(self, rule, qualname: str) -> bool:
+        return qualname in rule.options.get("constants", {})
 
     def chain(self, pf, rule, chain: Chain) -> None:
         q = chain.qualname
@@ -717,7 +727,7 @@ def _torch_expr(pf, qualname: str) -> tuple[str, tuple[str, ...]]:
 
 @register("api")
 class Api:
-    resolved_only = True  # chain() ignores chains whose base is not an import
+    resolved_only = True  # chain() ignores chains whose base is not an import (qualname None)
 
     def cares(self, rule, qualname: str) -> bool:
         memo = _memo(rule, "cares")
@@ -725,6 +735,9 @@ class Api:
         if got is None:
             got = memo[qualname] = self._cares(rule, qualname)
         return got
+
+    def relevant(self, rule, qualname: str) -> bool:
+        return _entry_for(rule, qualname)[0] is not None
 
     def _cares(self, rule, qualname: str) -> bool:
         for entry in rule.options.get("apis", ()):
