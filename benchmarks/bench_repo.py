@@ -1,0 +1,128 @@
+"""Whole-repo benchmark: `migrate run` (full report) against PyTorch's hipify on copies of the
+same tree, in the same run. Prints figures; it is not a test.
+
+    python benchmarks/bench_repo.py                       # transformers 4.57.1 (downloaded once)
+    python benchmarks/bench_repo.py --tree timm --runs 3
+    python benchmarks/bench_repo.py --tree /path/to/tree  # e.g. from make_synthetic.py
+
+For each run:
+  1. `migrate run SRC --out A` with an empty cache (the cold, full migration + report);
+  2. the same command again (the warm run: the content-hash cache, nothing changed);
+  3. `hipify_python.hipify(SRC, output_directory=B)` with .py among the extensions (it copies the
+     tree and rewrites CUDA names, like `migrate run --out`), in the interpreter given by
+     --hipify-python (torch 2.13.0 CPU, in its own venv so the tool's venv stays light).
+The hipify figure is the hipify() call alone (torch's import is excluded: the conservative side
+for our ratio). Peak RSS is the peak of the summed RSS of migrate and all its workers.
+The machine is shared: run it at least twice and read the best and the spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, count_py, machine, measure, spread, tree  # noqa: E402
+
+HIPIFY = r"""
+import sys, time
+from torch.utils.hipify import hipify_python
+src, dst = sys.argv[1], sys.argv[2]
+t = time.perf_counter()
+hipify_python.hipify(project_directory=src, output_directory=dst, show_progress=False,
+                     extensions=(".cu", ".cuh", ".c", ".cc", ".cpp", ".h", ".in", ".hpp", ".py"),
+                     includes=("*",), is_pytorch_extension=True)
+print("hipify_seconds", time.perf_counter() - t)
+"""
+
+STAGES = ("discover", "cache", "prefilter", "parse", "rewrite", "diff", "migrate_wall", "write", "report")
+
+
+def migrate_cmd(src: Path, out: Path, jobs: int, extra=()) -> list[str]:
+    return [sys.executable, "-m", "migrate", "run", str(src), "--out", str(out), "-q", "--timings",
+            *(["-j", str(jobs)] if jobs else []), *extra]
+
+
+def timings(stderr: str) -> dict:
+    for line in stderr.splitlines():
+        if line.startswith("timings: "):
+            return json.loads(line[len("timings: "):])
+    return {}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tree", default="transformers", help="transformers, timm, or a folder")
+    ap.add_argument("--runs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=0, help="migrate --jobs (default: all cores)")
+    ap.add_argument("--hipify-python", default="/work/bench-venv/bin/python",
+                    help="a Python with torch installed (pip install torch==2.13.0); '' to skip hipify")
+    ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
+    args = ap.parse_args()
+
+    src = tree(args.tree)
+    files, lines = count_py(src)
+    print(f"tree: {args.tree} ({src}): {files:,} .py files, {lines:,} lines")
+    print(f"machine: {machine()}")
+    work = Path(tempfile.mkdtemp(prefix="migrate-bench-", dir=args.work))
+    env = {**__import__("os").environ, "PYTHONPATH": str(REPO)}
+    cold, warm, hip, rss, cpu = [], [], [], [], []
+    split = []
+    report = {}
+    try:
+        for i in range(args.runs):
+            out = work / f"out-{i}"
+            m = measure(migrate_cmd(src, out, args.jobs), cwd=REPO, env=env)
+            if m["rc"] not in (0, 1):
+                print(m["stderr"], file=sys.stderr)
+                return 2
+            report = json.loads((out / ".migrate" / "report" / "report.json").read_text())
+            cold.append(m["wall"])
+            rss.append(m["peak_rss_sum_mib"])
+            cpu.append(m["cpu"])
+            split.append(timings(m["stderr"]))
+            w = measure(migrate_cmd(src, out, args.jobs), cwd=REPO, env=env)
+            warm.append(w["wall"])
+            line = (f"run {i + 1}: migrate cold {m['wall']:.2f} s (cpu {m['cpu']:.1f} s, peak RSS {m['peak_rss_sum_mib']:.0f} MiB"
+                    f" summed over workers), warm {w['wall']:.2f} s (peak RSS {w['peak_rss_sum_mib']:.0f} MiB)")
+            if args.hipify_python:
+                h = measure([args.hipify_python, "-c", HIPIFY, str(src), str(work / f"hip-{i}")])
+                if h["rc"] != 0:
+                    print(h["stderr"][-2000:], file=sys.stderr)
+                    return 2
+                secs = float(h["stdout"].split("hipify_seconds")[-1])
+                hip.append(secs)
+                line += f"; hipify {secs:.2f} s (process {h['wall']:.2f} s)"
+                shutil.rmtree(work / f"hip-{i}", ignore_errors=True)
+            print(line, flush=True)
+            shutil.rmtree(out, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    s = report.get("summary", {})
+    best = min(cold)
+    print()
+    print(f"migrate run, cold (full report): {spread(cold)} s")
+    print(f"migrate run, warm cache:         {spread(warm)} s")
+    if hip:
+        ratios = [h / c for h, c in zip(hip, cold)]
+        print(f"hipify_python:                   {spread(hip)} s")
+        print(f"speed-up vs hipify:              {min(hip) / best:.1f}x best-to-best (per run: "
+              f"{', '.join(f'{r:.1f}x' for r in ratios)})")
+    print(f"peak RSS (migrate + workers):    {max(rss):.0f} MiB (max over runs)")
+    print(f"CPU time (migrate + workers):    {min(cpu):.1f} s")
+    print(f"throughput:                      {s.get('lines_scanned', lines) / best:,.0f} lines/s "
+          f"({s.get('files_scanned', 0):,} files, {s.get('lines_scanned', 0):,} lines, "
+          f"{s.get('files_changed', 0)} changed, {s.get('fixes_applied', 0)} fixes, {s.get('open_findings', 0)} open findings)")
+    fastest = split[cold.index(best)]
+    print("time split of the fastest cold run (s; prefilter/parse/rewrite/diff are CPU-seconds summed over workers):")
+    print("  " + "  ".join(f"{k} {fastest[k]:.2f}" for k in STAGES if k in fastest))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

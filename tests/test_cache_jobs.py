@@ -1,0 +1,173 @@
+"""The result cache (migrate/cache.py) and --jobs: neither may change a single byte of what a run
+produces. Runs the real pipeline over the corpus inputs (all four repos in one tree)."""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migrate import cache, runner
+from migrate.report import model
+from migrate.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """The corpus inputs side by side: ~20 realistic files (BOM, CRLF, skips, findings)."""
+    src = tmp_path / "src"
+    for case in sorted(p for p in CORPUS.iterdir() if (p / "input").is_dir()):
+        shutil.copytree(case / "input", src / case.name, symlinks=True)
+    return src
+
+
+def tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mode)
+            for p in sorted(root.rglob("*")) if p.is_file() and ".migrate" not in p.relative_to(root).parts}
+
+
+def report_of(result, settings) -> dict:
+    rep = model.build(result.results, settings, root_name="src", diffs=result.diffs)
+    return {k: rep[k] for k in ("summary", "files", "findings", "kernels", "diffs")}
+
+
+def do_run(src, out, settings=None, jobs=1, cache_dir=None):
+    settings = settings or Settings()
+    res = runner.run(src, settings, out=out, jobs=jobs, cache_dir=cache_dir)
+    return res, report_of(res, settings)
+
+
+def test_jobs_give_the_same_result_as_one_process(repo, tmp_path):
+    one, rep1 = do_run(repo, tmp_path / "one", jobs=1)
+    two, rep2 = do_run(repo, tmp_path / "two", jobs=2)
+    assert rep1["summary"]["files_changed"] > 5 and rep1["findings"]  # a real workload
+    assert rep2 == rep1
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+
+
+def test_second_run_is_served_from_the_cache_and_identical(repo, tmp_path):
+    out, cdir = tmp_path / "out", tmp_path / "out" / ".migrate" / "cache"
+    first, rep1 = do_run(repo, out, cache_dir=cdir)
+    files = len(first.results)
+    assert first.cache == {"dir": str(cdir), "hits": 0, "misses": files}
+    before = tree(out)
+    second, rep2 = do_run(repo, out, cache_dir=cdir)
+    assert second.cache["hits"] == files and second.cache["misses"] == 0
+    assert rep2 == rep1
+    assert tree(out) == before
+    # and both equal a run without any cache
+    _, rep3 = do_run(repo, tmp_path / "plain")
+    assert rep3 == rep1
+
+
+def test_a_changed_file_is_migrated_again(repo, tmp_path):
+    out, cdir = tmp_path / "out", tmp_path / "cache"
+    do_run(repo, out, cache_dir=cdir)
+    target = repo / "single-trainer" / "train.py"
+    target.write_bytes(target.read_bytes() + b"\nx = torch.randn(3).cuda()\n")
+    res, rep = do_run(repo, out, cache_dir=cdir)
+    assert res.cache["misses"] == 1
+    assert b"x = torch.randn(3).npu()" in (out / "single-trainer" / "train.py").read_bytes()
+    _, fresh = do_run(repo, tmp_path / "fresh")
+    assert rep == fresh
+
+
+def test_settings_change_invalidates_everything(repo, tmp_path):
+    out, cdir = tmp_path / "out", tmp_path / "cache"
+    first, _ = do_run(repo, out, cache_dir=cdir)
+    res, rep = do_run(repo, out, settings=Settings(unsafe_fixes=True), cache_dir=cdir)
+    assert res.cache["hits"] == 0 and res.cache["misses"] == len(first.results)
+    _, fresh = do_run(repo, tmp_path / "fresh", settings=Settings(unsafe_fixes=True))
+    assert rep == fresh
+    assert len(list(cdir.glob("index-*.pickle"))) == 1  # the old fingerprint's index is gone
+
+
+def test_fingerprint_covers_tool_version_rules_code_and_tables(tmp_path, monkeypatch):
+    import migrate
+    from migrate import resources
+
+    base = cache.fingerprint(Settings())
+    assert cache.fingerprint(Settings()) == base
+    assert cache.fingerprint(Settings(select=("device-string",))) != base
+    monkeypatch.setattr(migrate, "__version__", "999.0")
+    assert cache.fingerprint(Settings()) != base
+    monkeypatch.undo()
+
+    rules = tmp_path / "rules"
+    shutil.copytree(resources.resource_dir("rules"), rules)
+    real = resources.resource_dir
+    monkeypatch.setattr(resources, "resource_dir", lambda name: rules if name == "rules" else real(name))
+    assert cache.fingerprint(Settings()) == base  # same content, other folder
+    yaml_file = next(rules.rglob("*.yaml"))
+    yaml_file.write_text(yaml_file.read_text() + "\n# a comment changes the rule file\n")
+    assert cache.fingerprint(Settings()) != base
+
+    data = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), data)
+    monkeypatch.setattr(resources, "resource_dir", real)
+    monkeypatch.setattr(resources, "data_dir", lambda: data)
+    assert cache.fingerprint(Settings()) == base
+    api = data / "torch_npu" / Settings().target / "python_api.txt"
+    api.write_text(api.read_text() + "torch_npu.npu.made_up\n")
+    assert cache.fingerprint(Settings()) != base
+
+
+def test_damaged_cache_is_ignored_never_served(repo, tmp_path):
+    out, cdir = tmp_path / "out", tmp_path / "cache"
+    first, rep1 = do_run(repo, out, cache_dir=cdir)
+    blobs = list((cdir / "blobs").iterdir())
+    assert blobs  # changed files keep their migrated bytes
+    for b in blobs:
+        b.write_bytes(b"garbage")
+    res, rep = do_run(repo, tmp_path / "out2", cache_dir=cdir)
+    assert res.cache["misses"] == len(blobs)
+    assert rep == rep1
+    assert tree(tmp_path / "out2") == tree(out)
+    index = next(cdir.glob("index-*.pickle"))
+    index.write_bytes(b"\x80\x05 truncated")
+    res, rep = do_run(repo, tmp_path / "out3", cache_dir=cdir)
+    assert res.cache["hits"] == 0 and rep == rep1
+
+
+def test_outputs_that_already_match_are_not_rewritten_but_edited_ones_are(repo, tmp_path):
+    out = tmp_path / "out"
+    do_run(repo, out)
+    changed = out / "single-trainer" / "train.py"
+    copied = out / "inference-server" / "schemas.py"
+    assert changed.read_bytes() != (repo / "single-trainer" / "train.py").read_bytes()
+    assert copied.read_bytes() == (repo / "inference-server" / "schemas.py").read_bytes()
+    os.utime(changed, ns=(1, 1))
+    stamp_copied = copied.stat().st_mtime_ns
+    do_run(repo, out)
+    assert changed.stat().st_mtime_ns == 1  # same content: left alone
+    assert copied.stat().st_mtime_ns == stamp_copied
+    good_changed, good_copied = changed.read_bytes(), copied.read_bytes()
+    changed.write_bytes(b"edited by hand\n")
+    copied.write_bytes(good_copied + b"# edited\n")
+    do_run(repo, out)
+    assert changed.read_bytes() == good_changed
+    assert copied.read_bytes() == good_copied
+
+
+def test_cli_cache_location_and_no_cache(repo, tmp_path, cli):
+    out = tmp_path / "out"
+    r = cli("run", repo, "--out", out, "-q")
+    assert r.returncode in (0, 1), r.stderr
+    cdir = out / ".migrate" / "cache"
+    assert list(cdir.glob("index-*.pickle"))
+    assert not (repo / ".migrate").exists()  # --out never writes into SRC
+    r = cli("run", repo, "--out", out, "-q", "--timings")
+    rep = json.loads((out / ".migrate" / "report" / "report.json").read_text())
+    assert rep["cache"]["misses"] == 0 and rep["cache"]["hits"] == rep["summary"]["files_scanned"]
+    assert "parse" in rep["timings"] and "timings: {" in r.stderr
+    out2 = tmp_path / "out2"
+    r = cli("run", repo, "--out", out2, "-q", "--no-cache")
+    assert r.returncode in (0, 1), r.stderr
+    assert not (out2 / ".migrate" / "cache").exists()
+    rep2 = json.loads((out2 / ".migrate" / "report" / "report.json").read_text())
+    assert "cache" not in rep2
+    assert rep2["findings"] == rep["findings"] and rep2["diffs"] == rep["diffs"]
