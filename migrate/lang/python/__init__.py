@@ -9,11 +9,10 @@ from functools import cached_property
 from migrate import timing
 from migrate.context import FileContext, SkipFile
 from migrate.lang.python import matchers
-from migrate.lang.python.index import Index
+from migrate.lang.python.index import FILE_QUERY, Index
 from migrate.lang.python.tsutil import captures, parser, text
 from migrate.model import Edit
 
-_PY2 = "[(print_statement) (exec_statement)] @py2"
 _MAIN_GUARD = re.compile(rb"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
 _ERROR = "[(ERROR) (MISSING)] @err"
 _SKIP_PARENTS = {"function_definition", "class_definition", "parameters", "dotted_name", "aliased_import",
@@ -23,11 +22,11 @@ _SKIP_PARENTS = {"function_definition", "class_definition", "parameters", "dotte
 class PyFile:
     """Per-file analysis state shared by the matchers."""
 
-    def __init__(self, ctx: FileContext, tree):
+    def __init__(self, ctx: FileContext, tree, caps: dict | None = None):
         self.ctx = ctx
         self.tree = tree
         self.root = tree.root_node
-        self.index = Index.build(self.root)
+        self.index = Index.build(self.root, caps)
         self.newline = "\r\n" if b"\r\n" in ctx.source else "\n"
 
     @cached_property
@@ -55,11 +54,11 @@ def migrate(ctx: FileContext) -> None:
     if root.has_error:
         line = _first_error_line(root)
         raise SkipFile(f"does not parse as Python 3 (syntax error near line {line}); copied unchanged")
-    # a print/exec statement needs the word: skip the whole-tree query when it is absent
-    py2 = captures(_PY2, root).get("py2", []) if (b"print" in ctx.source or b"exec" in ctx.source) else []
+    caps = captures(FILE_QUERY, root)  # imports, print/exec statements, bindings: one walk
+    py2 = caps.get("py2", [])
     if py2:
         raise SkipFile(f"Python 2 syntax (print/exec statement at line {py2[0].start_point[0] + 1}); copied unchanged")
-    pf = PyFile(ctx, tree)
+    pf = PyFile(ctx, tree, caps)
     ctx._pyfile = pf  # finalize() reuses the tree and import index of the unchanged source
     active = [(r, matchers.get(r.matcher)) for r in ctx.rules.values()]
     if ctx.settings.shim:

@@ -30,6 +30,10 @@ _FUNC_BINDINGS = """
 """
 
 
+# imports, Python 2 statements and local bindings in one query: one walk of the tree
+_PY2 = "[(print_statement) (exec_statement)] @py2"
+FILE_QUERY = "\n".join((_IMPORTS, _PY2, _FUNC_BINDINGS))
+
 _PARAMETER_TYPES = frozenset({"parameters", "default_parameter", "typed_parameter", "typed_default_parameter"})
 _EMPTY: frozenset[str] = frozenset()
 
@@ -63,6 +67,7 @@ class Index:
     imports: dict[str, list[ImportedName]] = field(default_factory=dict)
     import_nodes: list = field(default_factory=list)
     _bindings: dict | None = None  # function (start, end) -> names bound in it, built on first use
+    _binding_nodes: list | None = None  # FILE_QUERY's @n captures, when build() was given them
     _names: dict = field(default_factory=dict)  # import statement's start byte -> its ImportedNames
 
     def names_of(self, stmt) -> list[ImportedName]:
@@ -74,9 +79,14 @@ class Index:
         return got
 
     @classmethod
-    def build(cls, root) -> "Index":
+    def build(cls, root, caps: dict | None = None) -> "Index":
+        """`caps`: captures of FILE_QUERY over root, when the caller already ran it (one walk of
+        the tree for imports and bindings instead of two)."""
         idx = cls(root)
-        for stmt in captures(_IMPORTS, root).get("imp", []):
+        if caps is not None:
+            idx._binding_nodes = caps.get("n", [])
+        stmts = (caps if caps is not None else captures(_IMPORTS, root)).get("imp", [])
+        for stmt in sorted(stmts, key=lambda n: n.start_byte):  # document order
             idx.import_nodes.append(stmt)
             for imp in idx.names_of(stmt):
                 idx.imports.setdefault(imp.local, []).append(imp)
@@ -113,12 +123,18 @@ class Index:
         # one query over the whole file, not one per function (nested functions were walked again
         # for each enclosing one); same answer as querying each function's subtree
         out: dict[tuple[int, int], set[str]] = {}
-        for n in captures(_FUNC_BINDINGS, self.root).get("n", []):
+        nodes = self._binding_nodes
+        if nodes is None:
+            nodes = captures(_FUNC_BINDINGS, self.root).get("n", [])
+        imported = self.imports
+        for n in nodes:
+            name = text(n)
+            if name not in imported:
+                continue  # binding() is only ever asked about imported names
             parent = n.parent
             func = enclosing_function(parent)
             if func is None:
                 continue
-            name = text(n)
             out.setdefault((func.start_byte, func.end_byte), set()).add(name)
             if parent.type in _PARAMETER_TYPES:
                 func = enclosing_function(func.parent)
