@@ -380,8 +380,7 @@ class LibraryUse:
                             continue
                         if kind != "namespace_identifier" and name in lib.get("namespaces", ()) and not any(name.startswith(p) for p in lib["prefixes"]):
                             continue
-                        line = n.start_point[0] + doc.source[:0].count(b"\n")
-                        key = (lib["name"], line + (doc.offset if doc.macro else 0))
+                        key = (lib["name"], doc.ctx.lines.position(doc.span(n)[0])[0])
                         if key in seen:
                             break
                         seen.add(key)
@@ -398,3 +397,4 @@ class NoMatcher:
 
     def file(self, doc, rule) -> None:
         return None
+from migrate.lang.cuda import kernel_rules  # noqa: E402,F401  (registers the kernel matchers)
