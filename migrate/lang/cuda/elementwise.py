@@ -352,6 +352,8 @@ class _Lowerer:
                 targ = fn.child_by_field_name("arguments")
                 return self.cast_to(text(targ)[1:-1], self.expr(args[0]))
             name = re.sub(r"\s+", "", text(fn))
+            if len(args) == 1 and (name == self.template or name in DTYPES):  # functional cast: float(x)
+                return self.cast_to(name, self.expr(args[0]))
             if name in _UNARY and len(args) == 1:
                 v = self.expr(args[0])
                 if v.kind == "scalar":

@@ -45,7 +45,10 @@ class Kernel:
             marks: dict[int, list[str]] = {}
             for c in k.constructs:
                 entry = table.get(c, table["other"])
-                for b in k.construct_lines.get(c, []):
+                offsets = k.construct_lines.get(c, [])
+                if c in ("thread-indexing", "templates", "half-precision"):
+                    offsets = offsets[:1]  # everywhere in the body: one marker is enough
+                for b in offsets:
                     line = ctx.lines.position(b)[0] - 1
                     todo = f"{c}: {entry['a2a3']}"
                     if todo not in marks.setdefault(line, []):
