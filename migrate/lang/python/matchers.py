@@ -600,3 +600,4 @@ class ShimEntry:
             return
         pf.ctx.report(rule, m.start(), m.end(), edits=[Edit(m.start(), m.start(), "")],
                       requires=("from torch_npu.contrib import transfer_to_npu",), safety=Safety.SAFE)
+from migrate.lang.python import build_matchers  # noqa: E402,F401  (registers build-file matchers)
