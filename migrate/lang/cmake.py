@@ -43,13 +43,20 @@ def _blank_comments(source: bytes) -> bytes:
 def migrate(ctx: FileContext) -> None:
     code = _blank_comments(ctx.source)
     hits = 0
+    seen: set[tuple[str, int]] = set()
     for rule in ctx.rules.values():
         if rule.matcher != "cmake-patterns":
             continue
         for entry in rule.options["patterns"]:
             for m in re.finditer(entry["regex"].encode(), code, re.M | re.I if entry.get("ignore_case") else re.M):
-                ctx.report(rule, m.start(), m.end(), message=entry.get("message"), suggestion=entry.get("suggestion"),
-                           api=entry.get("api") or m.group(0).decode("utf-8", "replace").strip())
+                line = ctx.lines.position(m.start())[0]
+                if (entry["regex"], line) in seen:
+                    continue  # one finding per pattern and line
+                seen.add((entry["regex"], line))
+                api = entry.get("api") or m.group(0).decode("utf-8", "replace").strip()
+                msg = entry.get("message")
+                ctx.report(rule, m.start(), m.end(), message=msg.replace("{api}", api) if msg else None,
+                           suggestion=entry.get("suggestion"), api=api)
                 hits += 1
     if hits and "cmake-ascendc-snippet" in ctx.rules:
         d = posixpath.dirname(ctx.path)

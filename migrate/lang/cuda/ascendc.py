@@ -16,7 +16,9 @@ from migrate.lang.cuda.tsutil import text
 
 # Ascend C element types a skeleton can declare for pointers the elementwise lowering does not know
 _SKELETON_TYPES = {"int64_t": "int64_t", "uint8_t": "uint8_t", "int8_t": "int8_t", "bool": "bool", "int16_t": "int16_t",
-                   "uint32_t": "uint32_t", "uint64_t": "uint64_t", "long": "int64_t", "double": "double", "char": "int8_t"}
+                   "uint32_t": "uint32_t", "uint64_t": "uint64_t",
+                   "unsigned long long": "uint64_t", "unsigned long": "uint64_t", "unsigned int": "uint32_t",
+                   "unsigned": "uint32_t", "long long": "int64_t", "long": "int64_t", "double": "double", "char": "int8_t"}
 _INT_TYPES = {"int", "int32_t", "int64_t", "long", "unsigned", "uint32_t", "uint64_t", "size_t", "long long",
               "unsigned int", "index_t", "int16_t", "bool"}
 _FLOAT_TYPES = {"float", "double", "half", "__half", "at::Half", "c10::Half", "at::BFloat16", "c10::BFloat16"}

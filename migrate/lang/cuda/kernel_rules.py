@@ -83,6 +83,7 @@ class Kernel:
             ctx.generated[path] = data
 
 
+_TORCH_INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*[<"](torch/|ATen/|c10/)', re.M)
 _CURRENT = re.compile(r"getCurrent\w*Stream|getCurrentNPUStream")
 
 
@@ -111,6 +112,10 @@ class KernelLaunch:
                 why = "the launch uses a stream other than the current one; the generated launcher runs on the current NPU stream"
             elif len(launch.args) != len(k.params):
                 why = "argument count differs from the kernel's parameters"
+            elif not _TORCH_INCLUDE.search(ctx.source):
+                why = (f"not a PyTorch extension (no torch/ATen/c10 include): the generated launcher runs on torch_npu's "
+                       f"current stream; call `{launch.name}_do(blockDim, stream, ...)` with a tiling from "
+                       f"`{ascendc.camel(launch.name)}ComputeTiling` instead")
             if why is not None:
                 ctx.report(rule, s, e, message=f"`{launch.name}<<<...>>>` launch not rewritten: {why}",
                            api=f"{launch.name}<<<>>>")
@@ -143,3 +148,20 @@ class KernelLaunch:
                     return True
         return False
 
+
+
+@register("acl-init")
+class AclInit:
+    """A standalone program (has `main`) that uses the CUDA runtime needs aclInit/aclFinalize."""
+
+    priority = 90
+    in_macros = False
+
+    def file(self, doc, rule) -> None:
+        src = doc.ctx.source
+        if b"aclInit" in src or not re.search(rb"\bcuda(SetDevice|Malloc|StreamCreate|Memcpy)\b", src):
+            return
+        for fn in doc.nodes["function_definition"]:
+            d = fn.child_by_field_name("declarator")
+            if d is not None and d.type == "function_declarator" and text(d.child_by_field_name("declarator")) == "main":
+                doc.ctx.report(rule, *doc.span(d))

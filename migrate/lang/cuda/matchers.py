@@ -42,6 +42,13 @@ def _entry_kw(entry: dict) -> dict:
     return {"severity": _enum(entry.get("severity"), Severity), "safety": _enum(entry.get("safety"), Safety)}
 
 
+def _fmt(message, **values):
+    """An entry's own message with its placeholders filled ({old}, {new}, {api}, {header}, ...)."""
+    if message is None:
+        return None
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), message)
+
+
 def qualname(node) -> str:
     return re.sub(r"\s+", "", text(node)).removeprefix("::")
 
@@ -78,7 +85,9 @@ class Include:
                 continue
             target = entry.get("to")
             if target is None:
-                doc.ctx.report(rule, *doc.span(inc), message=entry.get("message"), suggestion=entry.get("suggestion"),
+                msg = entry.get("message")
+                doc.ctx.report(rule, *doc.span(inc), message=msg.format(header=name) if msg else None,
+                               suggestion=entry.get("suggestion"),
                                api=name, severity=_enum(entry.get("severity"), Severity), header=name)
                 continue
             if target in emitted or _already_included(doc, target, inc):
@@ -90,7 +99,8 @@ class Include:
             emitted.add(target)
             new = raw[0] + target + raw[-1]
             doc.ctx.report(rule, *doc.span(path_node), edits=[doc.edit(path_node, new)], api=name,
-                           message=entry.get("message"), header=name, target=target)
+                           message=_fmt(entry.get("message"), header=name, target=target, api=name),
+                           header=name, target=target)
 
 
 def _already_included(doc, target: str, current) -> bool:
@@ -156,12 +166,14 @@ class Rename:
         to = entry.get("to")
         kw = _entry_kw(entry)
         if to is None:
-            doc.ctx.report(rule, *doc.span(node), message=entry.get("message") or f"`{name}` has no Ascend equivalent",
+            msg = entry.get("message")
+            doc.ctx.report(rule, *doc.span(node), message=msg.replace("{api}", name) if msg else f"`{name}` has no Ascend equivalent",
                            suggestion=entry.get("suggestion"), api=name, effort=_enum(entry.get("effort"), _Effort()),
                            severity=kw["severity"])
             return
         doc.ctx.report(rule, *doc.span(node), edits=[doc.edit(node, to)], api=name, requires=tuple(entry.get("requires", ())),
-                       message=entry.get("message"), suggestion=entry.get("suggestion"), old=name, new=to, **kw)
+                       message=_fmt(entry.get("message"), old=name, new=to, api=name),
+                       suggestion=entry.get("suggestion"), old=name, new=to, **kw)
 
 
 def _Effort():
@@ -219,7 +231,8 @@ class Call:
         args = call_args(call)
         arg_texts = [text(a) for a in args]
         if to is None:
-            doc.ctx.report(rule, *doc.span(call), message=entry.get("message") or f"`{name}` has no Ascend equivalent",
+            msg = entry.get("message")
+            doc.ctx.report(rule, *doc.span(call), message=msg.replace("{api}", name) if msg else f"`{name}` has no Ascend equivalent",
                            suggestion=_fill(entry["suggestion"], arg_texts) if entry.get("suggestion") and _fits(entry["suggestion"], arg_texts) else entry.get("suggestion"),
                            api=name, severity=kw["severity"], effort=_enum(entry.get("effort"), _Effort()))
             return
@@ -253,7 +266,8 @@ class Call:
             s, e = start + doc.offset, end + doc.offset
             edits.append(Edit(s, e, ""))
         doc.ctx.report(rule, *doc.span(call), edits=edits, api=name, requires=tuple(entry.get("requires", ())),
-                       message=entry.get("message"), suggestion=entry.get("suggestion"), old=name, new=to, **kw)
+                       message=_fmt(entry.get("message"), old=name, new=to, api=name),
+                       suggestion=entry.get("suggestion"), old=name, new=to, **kw)
 
     def _reorder(self, doc, rule, call, fn, name, entry, args, arglist, kw) -> None:
         """Arguments move: the whole argument list is rewritten, with the fixes other rules
@@ -287,7 +301,8 @@ def finish_reorders(cf) -> None:
         for f in inner:
             cf.ctx.findings.remove(f)
         cf.ctx.report(crule, *d.span(call), edits=[d.edit(fn, entry["to"]), Edit(s, e, "(" + body + ")")], api=name,
-                      requires=tuple(entry.get("requires", ())), message=entry.get("message"),
+                      requires=tuple(entry.get("requires", ())),
+                      message=_fmt(entry.get("message"), old=name, new=entry["to"], api=name),
                       suggestion=entry.get("suggestion"), old=name, new=entry["to"], **kw)
     cf.reorders = []
 

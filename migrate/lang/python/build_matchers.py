@@ -47,67 +47,78 @@ def _cuda_strings(node) -> list:
 class CudaExtension:
     def chain(self, pf, rule, chain) -> None:
         q = chain.qualname
-        call = chain.top.parent
-        if q is None or call is None or call.type != "call" or call.child_by_field_name("function") != chain.top:
+        if q is None:
             return
-        opts = rule.options
+        parent = chain.top.parent
+        is_call = parent is not None and parent.type == "call" and parent.child_by_field_name("function") == chain.top
         if q == f"{_CPP_EXT}.CUDAExtension":
-            new = opts["replacement"]
+            # a call, or a reference (`extension = CUDAExtension` ... `extension(...)`)
+            new = rule.options["replacement"]
+            module, name = new.rsplit(".", 1)
             pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte,
-                          edits=[Edit(chain.top.start_byte, chain.top.end_byte, new.rsplit(".", 1)[1])],
-                          requires=(f"from {new.rsplit('.', 1)[0]} import {new.rsplit('.', 1)[1]}",), api=q)
-            self._sources(pf, call)
-            self._flags(pf, call)
-        elif q in (f"{_CPP_EXT}.load", f"{_CPP_EXT}.load_inline"):
-            kw = _kwargs(call)
-            cuda = _cuda_strings(kw.get("sources")) or _cuda_strings(_positional(call)[1] if len(_positional(call)) > 1 else None)
+                          edits=[Edit(chain.top.start_byte, chain.top.end_byte, name)],
+                          requires=(f"from {module} import {name}",), api=q)
+        elif q == f"{_CPP_EXT}.CUDA_HOME":
+            pf.ctx.report("cuda-home", chain.top.start_byte, chain.top.end_byte, api=q)
+        elif is_call and q in (f"{_CPP_EXT}.load", f"{_CPP_EXT}.load_inline"):
+            kw = _kwargs(parent)
+            pos = _positional(parent)
+            cuda = _cuda_strings(kw.get("sources")) or _cuda_strings(pos[1] if len(pos) > 1 else None)
             if "cuda_sources" in kw or cuda or "extra_cuda_cflags" in kw:
-                pf.ctx.report("cuda-jit-extension", call.start_byte, call.end_byte, api=q)
+                pf.ctx.report("cuda-jit-extension", parent.start_byte, parent.end_byte, api=q)
 
-    def _sources(self, pf, call) -> None:
-        kw = _kwargs(call)
-        src = kw.get("sources")
-        if src is None:
-            pos = _positional(call)
-            src = pos[1] if len(pos) > 1 else None
-        for node, value in _cuda_strings(src):
-            pf.ctx.report("cuda-extension-source", node.start_byte, node.end_byte, api=value, source=value)
-
-    def _flags(self, pf, call) -> None:
-        eca = _kwargs(call).get("extra_compile_args")
-        if eca is None:
+    def file(self, pf, rule) -> None:
+        """In a build script that uses CUDAExtension: CUDA sources and nvcc flags, wherever they are
+        spelled (a list literal, a glob pattern, a flags dict built step by step)."""
+        if b"CUDAExtension" not in pf.ctx.source:
             return
-        if eca.type != "dictionary":
-            if eca.type == "identifier":
-                pf.ctx.report("cuda-nvcc-flags", eca.start_byte, eca.end_byte, api="nvcc",
-                              message=f"`extra_compile_args={text(eca)}`: drop its 'nvcc' entry (the NPU build has no nvcc)")
-            return
-        pairs = [p for p in eca.named_children if p.type == "pair"]
-        for i, p in enumerate(pairs):
-            if string_value(p.child_by_field_name("key")) != "nvcc":
+        for node in _strings(pf.root):
+            v = string_value(node)
+            if v is None:
                 continue
-            # remove the pair with the comma that separates it from its neighbour
-            src = pf.ctx.source
-            start, end = p.start_byte, p.end_byte
-            j = end
-            while j < len(src) and src[j:j + 1] in b" \t":
-                j += 1
-            if src[j:j + 1] == b",":
-                end = j + 1
-                while end < len(src) and src[end:end + 1] in b" \t":
-                    end += 1
-            elif i > 0:
-                k = start - 1
-                while k > 0 and src[k:k + 1] in b" \t\r\n":
-                    k -= 1
-                if src[k:k + 1] == b",":
-                    start = k
-            ls = src.rfind(b"\n", 0, p.start_byte) + 1
-            le = src.find(b"\n", end)
-            le = len(src) if le == -1 else le
-            if src[ls:p.start_byte].strip() == b"" and src[end:le].strip() == b"" and start == p.start_byte:
-                start, end = ls, min(le + 1, len(src))  # the pair is alone on its line(s): cut them
-            pf.ctx.report("cuda-nvcc-flags", p.start_byte, p.end_byte, edits=[Edit(start, end, "")], api="nvcc")
+            if v.rstrip("*").endswith(_CUDA_SUFFIXES):
+                pf.ctx.report("cuda-extension-source", node.start_byte, node.end_byte, api=v, source=v)
+            elif v == "nvcc":
+                p = node.parent
+                if p is not None and p.type == "pair" and p.child_by_field_name("key") == node \
+                        and p.parent is not None and p.parent.type == "dictionary":
+                    self._drop_pair(pf, p, [x for x in p.parent.named_children if x.type == "pair"].index(p))
+                else:
+                    pf.ctx.report("cuda-nvcc-flags", node.start_byte, node.end_byte, api="nvcc",
+                                  message="nvcc flags are set here: remove them (the NPU build has no nvcc)")
+
+    def _drop_pair(self, pf, p, i) -> None:
+        src = pf.ctx.source
+        start, end = p.start_byte, p.end_byte
+        j = end
+        while j < len(src) and src[j:j + 1] in b" \t":
+            j += 1
+        if src[j:j + 1] == b",":
+            end = j + 1
+            while end < len(src) and src[end:end + 1] in b" \t":
+                end += 1
+        elif i > 0:
+            k = start - 1
+            while k > 0 and src[k:k + 1] in b" \t\r\n":
+                k -= 1
+            if src[k:k + 1] == b",":
+                start = k
+        ls = src.rfind(b"\n", 0, p.start_byte) + 1
+        le = src.find(b"\n", end)
+        le = len(src) if le == -1 else le
+        if src[ls:p.start_byte].strip() == b"" and src[end:le].strip() == b"" and start == p.start_byte:
+            start, end = ls, min(le + 1, len(src))  # the pair is alone on its line(s): cut them
+        pf.ctx.report("cuda-nvcc-flags", p.start_byte, p.end_byte, edits=[Edit(start, end, "")], api="nvcc")
+
+
+def _strings(root):
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "string":
+            yield n
+            continue
+        stack.extend(reversed(n.named_children))
 
 
 @register("reported-by-cuda-extension")
