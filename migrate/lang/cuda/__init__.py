@@ -31,7 +31,7 @@ class CuDoc:
         self.source = source
         self.offset = offset
         self.macro = macro
-        self.tree = parse(_unstringify(source) if macro else source)
+        self.tree = parse(_unstringify(source) if macro else _blank_qualifier_macros(source))
         self.root = self.tree.root_node
         self.errors = error_spans(self.root)
         self.nodes: dict[str, list] = {t: [] for t in _INDEXED}
@@ -71,6 +71,38 @@ def _unstringify(body: bytes) -> bytes:
     return body + b"\n;"  # a body is usually an expression without its `;` (added past the end)
 
 
+# Macros that expand to function qualifiers (`#define HOST_DEVICE_INLINE __host__ __device__ inline`):
+# tree-sitter sees an unknown identifier before a declaration and gives up on it. They are blanked
+# (same length, so offsets hold) in the text given to the parser, never in the file.
+_QUALIFIER_MACROS = {b"HOST_DEVICE_INLINE", b"HOST_DEVICE", b"DEVICE_INLINE", b"HOST_INLINE", b"C10_HOST_DEVICE",
+                     b"C10_DEVICE", b"C10_HOST", b"CUDA_CALLABLE", b"CUDA_HOSTDEV", b"__HOSTDEVICE__",
+                     b"C10_ALWAYS_INLINE", b"TV_HOST_DEVICE_INLINE", b"TV_DEVICE_INLINE", b"TV_HOST_DEVICE",
+                     b"TV_INLINE", b"FORCE_INLINE", b"C10_LAUNCH_BOUNDS_1", b"__HOST_DEVICE__"}
+_QUAL_WORDS = {b"__host__", b"__device__", b"__forceinline__", b"inline", b"static", b"constexpr", b"__inline__",
+               b"__noinline__", b"__global__"}
+_DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*)$", re.M)
+
+
+def _blank_qualifier_macros(source: bytes) -> bytes:
+    names = set(_QUALIFIER_MACROS)
+    for m in _DEFINE.finditer(source):
+        words = m.group(2).split()
+        if words and all(w in _QUAL_WORDS for w in words):
+            names.add(m.group(1))
+    present = [n for n in names if n in source]
+    if not present:
+        return source
+    rx = re.compile(rb"(?<![\w#])(" + b"|".join(re.escape(n) for n in sorted(present, key=len, reverse=True)) + rb")\b(?![ \t]*\()")
+    # not in the #define line itself
+    out = bytearray(source)
+    for m in rx.finditer(source):
+        line_start = source.rfind(b"\n", 0, m.start()) + 1
+        if re.match(rb"[ \t]*#", source[line_start:m.start()]):
+            continue
+        out[m.start():m.end()] = b" " * (m.end() - m.start())
+    return bytes(out)
+
+
 class CuFile:
     def __init__(self, ctx: FileContext):
         self.ctx = ctx
@@ -97,6 +129,8 @@ class CuFile:
 def migrate(ctx: FileContext) -> None:
     if b"\0" in ctx.source:
         raise SkipFile("binary data in a C/C++ source; copied unchanged")
+    if b"__aicore__" in ctx.source and b"kernel_operator.h" in ctx.source:
+        return  # Ascend C already (e.g. files migrate generated on an earlier run)
     cf = CuFile(ctx)
     active = sorted(((r, matchers.get(r.matcher)) for r in ctx.rules.values()),
                     key=lambda rm: getattr(rm[1], "priority", 50))

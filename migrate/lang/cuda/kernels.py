@@ -95,6 +95,8 @@ def find_kernels(root) -> list[Kernel]:
             continue
         name_node = decl.child_by_field_name("declarator")
         name = text(name_node) if name_node is not None else "?"
+        if not re.fullmatch(r"\w+", name):  # an explicit specialisation `k<at::Half>` or `ns::k`
+            name = re.sub(r"\W+", "_", name.split("::")[-1]).strip("_")
         plist = decl.child_by_field_name("parameters")
         params = [p for p in (_param(c) for c in (plist.named_children if plist else [])) if p is not None]
         outer = n.parent if n.parent is not None and n.parent.type == "template_declaration" else n

@@ -214,6 +214,7 @@ class Call:
 
     def file(self, doc, rule) -> None:
         calls: dict = rule.options["calls"]
+        unknown = rule.options.get("report_unknown")
         for call in doc.nodes["call_expression"]:
             fn = call.child_by_field_name("function")
             if fn is None or fn.type not in ("identifier", "qualified_identifier"):
@@ -221,6 +222,10 @@ class Call:
             name = qualname(fn)
             entry = calls.get(name)
             if entry is None:
+                if unknown and re.match(unknown["regex"], name):
+                    doc.ctx.report(rule, *doc.span(call), api=name,
+                                   message=unknown["message"].replace("{api}", name),
+                                   suggestion=unknown.get("suggestion"), severity=Severity(unknown.get("severity", "error")))
                 continue
             doc.claim(fn)
             self._rewrite(doc, rule, call, fn, name, entry)
