@@ -129,9 +129,13 @@ _SEV_RANK = {"error": 0, "warning": 1, "info": 2}
 
 def view(report: dict) -> dict:
     open_by_path: dict[str, list[dict]] = defaultdict(list)
+    rule_severity: dict[str, str] = {}
     for f in report["findings"]:
         if not f["fixed"]:
             open_by_path[f["path"]].append(f)
+        seen = rule_severity.get(f["rule"])
+        if seen is None or _SEV_RANK.get(f["severity"], 9) < _SEV_RANK.get(seen, 9):
+            rule_severity[f["rule"]] = f["severity"]
     entries = {f["path"]: f for f in report["files"]}
     diffs = report.get("diffs") or {}
     sections = []
@@ -154,7 +158,9 @@ def view(report: dict) -> dict:
             "diff_old_lines": {row[1] for row in rows if row[1] is not None},
         })
     rules = report.get("rules") or {}
-    by_rule = [{"id": rid, "fixed": c["fixed"], "open": c["open"], **(rules.get(rid) or {})}
+    # A rule's findings may carry another severity than its default: show the worst one seen.
+    by_rule = [{"id": rid, "fixed": c["fixed"], "open": c["open"], **(rules.get(rid) or {}),
+                **({"severity": rule_severity[rid]} if rid in rule_severity else {})}
                for rid, c in report["summary"]["by_rule"].items()]
     by_rule.sort(key=lambda r: (-r["open"], -r["fixed"], r["id"]))
     not_migrated = [{"path": f["path"], "status": f["status"], "reason": f.get("reason") or ""}
@@ -167,6 +173,7 @@ def view(report: dict) -> dict:
     return {
         "files": sections,
         "files_with_open": sum(1 for s in sections if s["open"]),
+        "files_need_person": sum(1 for s in sections if any(f["severity"] in ("error", "warning") for f in s["open"])),
         "by_rule": by_rule,
         "not_migrated": not_migrated,
         "kernel_columns": columns,

@@ -25,8 +25,13 @@ def md_text(text) -> str:
     return "".join(out)
 
 
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
 def _md_escape(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # `<` starts raw HTML and `&name;` an entity; `>` only matters at a line start (a quote).
+    s = _ENTITY.sub("&amp;", s).replace("<", "&lt;")
+    return re.sub(r"(?m)^(\s*)>", r"\1&gt;", s)
 
 
 def md_cell(text) -> str:
