@@ -395,3 +395,28 @@ def test_terminal_summary_fits_80_columns_and_matches_report(corpus_run, hostile
             assert re.search(rf"^\s*{re.escape(rid)}\s+\w+\s+\w+\s+{c['fixed'] or ''}\s*{c['open'] or ''}\s*$", p.stdout, re.M), rid
     hostile = hostile_run[0].stdout
     assert "[red]bad.py" in hostile and "skipped" in hostile
+
+
+# ------------------------------------------------------------------------------------ a real browser
+
+CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if __import__("shutil").which(c)), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed (apt-get install chromium)")
+def test_html_script_runs_in_a_real_browser(hostile_run, tmp_path):
+    """The inline JS shows the filter box, counts the files and opens the file a link points to."""
+    import subprocess
+
+    _, _, text, _ = hostile_run
+    page = tmp_path / "report.html"
+    page.write_text(text)
+    dom = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+         "--virtual-time-budget=2000", "--dump-dom", page.as_uri() + "#file-evil.py"],
+        capture_output=True, text=True, timeout=120).stdout
+    doc = parse(dom)
+    assert "hidden" not in next(doc.find_all(id="toolbar")).attrs
+    assert next(doc.find_all(id="shown")).text() == "5 of 5 files"
+    opened = [d.attrs["data-path"] for d in doc.find_all("details") if "file" in d.classes() and "open" in d.attrs]
+    assert opened == ["evil.py"]

@@ -155,7 +155,8 @@ def view(report: dict) -> dict:
             "rules": sorted({f["rule"] for f in found}),
             "diff": rows,
             "diff_stat": _diff_stat(rows),
-            "diff_old_lines": {row[1] for row in rows if row[1] is not None},
+            # Diff rows a finding links to (old line numbers): only those get an id.
+            "linked_lines": {f["line"] for f in found} & {row[1] for row in rows if row[1] is not None},
         })
     rules = report.get("rules") or {}
     # A rule's findings may carry another severity than its default: show the worst one seen.
