@@ -103,6 +103,8 @@ def run_and_load(src: Path, out: Path, **env):
     p = run_cli("run", src, "--out", out, env=env or None)
     assert p.returncode in (0, 1), p.stderr
     d = out / ".migrate" / "report"
+    assert {f.name: f.stat().st_mode & 0o777 for f in d.iterdir()} == dict.fromkeys(
+        ["report.json", "report.md", "report.html", "migration.patch", "change_list.csv", "unsupported_api.csv"], 0o644)
     return p, json.loads((d / "report.json").read_text()), (d / "report.html").read_text(), (d / "report.md").read_text()
 
 
@@ -402,21 +404,28 @@ def test_terminal_summary_fits_80_columns_and_matches_report(corpus_run, hostile
 CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if __import__("shutil").which(c)), None)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed (apt-get install chromium)")
-def test_html_script_runs_in_a_real_browser(hostile_run, tmp_path):
-    """The inline JS shows the filter box, counts the files and opens the file a link points to."""
+def _browser_dom(page: Path, fragment: str, profile: Path) -> Node:
     import subprocess
 
+    dom = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+         "--virtual-time-budget=2000", "--dump-dom", page.as_uri() + fragment],
+        capture_output=True, text=True, timeout=120).stdout
+    return parse(dom)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed (apt-get install chromium)")
+def test_html_script_runs_in_a_real_browser(hostile_run, tmp_path):
+    """The inline JS shows the filter box, counts the files, and opens what a link points to."""
     _, _, text, _ = hostile_run
     page = tmp_path / "report.html"
     page.write_text(text)
-    dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-         "--virtual-time-budget=2000", "--dump-dom", page.as_uri() + "#file-evil.py"],
-        capture_output=True, text=True, timeout=120).stdout
-    doc = parse(dom)
+    doc = _browser_dom(page, "#file-evil.py", tmp_path / "profile")
     assert "hidden" not in next(doc.find_all(id="toolbar")).attrs
     assert next(doc.find_all(id="shown")).text() == "5 of 5 files"
     opened = [d.attrs["data-path"] for d in doc.find_all("details") if "file" in d.classes() and "open" in d.attrs]
     assert opened == ["evil.py"]
+    doc = _browser_dom(page, "#rule-torch-cuda-unsupported", tmp_path / "profile")
+    opened = [d.parent.parent.attrs.get("id") for d in doc.find_all("details") if "open" in d.attrs]
+    assert opened == ["rule-torch-cuda-unsupported"]  # the rule's docs, from a finding's rule link
