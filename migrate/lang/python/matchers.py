@@ -339,6 +339,10 @@ class TensorMethod:
             return
         if parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == chain.top:
             return  # someone sets .is_cuda/.cuda on their own object
+        if name in attributes and chain.top.type == "attribute":
+            base = pf.ctx.snippet(chain.top.start_byte, last.start_byte)  # e.g. "self."
+            if re.search(rb"(^|[^\w.])" + re.escape(base.encode()) + re.escape(name.encode()) + rb"\s*=[^=]", pf.ctx.source):
+                return  # the project's own attribute (`self.is_cuda = ...` in this file)
         if name in attributes:
             lib = _guards_cuda_only_library(pf, chain.top, options(rule).get("cuda_only_libraries", ()), strict=True)
             if lib:
@@ -805,6 +809,11 @@ class ShimEntry:
             return
         pf.ctx.report(rule, m.start(), m.end(), edits=[Edit(m.start(), m.start(), "")],
                       requires=("from torch_npu.contrib import transfer_to_npu",), safety=Safety.SAFE)
+
+
+@register("handler")
+class Handler:
+    """Rules whose findings the Python handler itself produces (see lang/python/__init__.py)."""
 
 
 # --------------------------------------------------------------------------------------------
