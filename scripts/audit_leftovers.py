@@ -1,7 +1,8 @@
-"""After `migrate run SRC --out DST`: list lines of DST that still mention CUDA/NCCL in code and
-that the report neither changed nor reported. Used to try migrate on repos it has no tests for.
+"""After `migrate run SRC --out DST`: list lines of SRC that mention CUDA/NCCL in code and that
+the report neither fixed nor reported (findings carry original line numbers). Used to try
+migrate on repos it has no tests for.
 
-    python scripts/audit_leftovers.py DST [--all]
+    python scripts/audit_leftovers.py SRC DST [--all]
 
 Comments and docstrings are skipped (tree-sitter-python); --all shows string-only mentions too.
 """
@@ -17,15 +18,13 @@ import tree_sitter_python as tsp
 WORD = re.compile(rb"cuda|nccl|cudnn|nvidia|nvtx", re.I)
 
 
-def main(dst: Path, show_all: bool) -> int:
+def main(src_root: Path, dst: Path, show_all: bool) -> int:
     report = json.loads((dst / ".migrate" / "report" / "report.json").read_text())
     seen = {(f["path"], f["line"]) for f in report["findings"]}
     parser = ts.Parser(ts.Language(tsp.language()))
     left = 0
-    for path in sorted(dst.rglob("*.py")):
-        rel = path.relative_to(dst).as_posix()
-        if rel.startswith(".migrate/"):
-            continue
+    for path in sorted(src_root.rglob("*.py")):
+        rel = path.relative_to(src_root).as_posix()
         src = path.read_bytes()
         if not WORD.search(src):
             continue
@@ -49,4 +48,5 @@ def main(dst: Path, show_all: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]), "--all" in sys.argv))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    sys.exit(main(Path(args[0]), Path(args[1]), "--all" in sys.argv))

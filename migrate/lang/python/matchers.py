@@ -93,9 +93,11 @@ class TorchCuda:
 
     def chain(self, pf, rule, chain: Chain) -> None:
         q = chain.qualname
+        role = rule.options.get("role")
+        if role == "indirect":
+            return self._indirect(pf, rule, chain)
         if not q or not match_pattern(q, "torch.cuda.*"):
             return
-        role = rule.options.get("role")
         rest = q.split(".")[2:]
         bq_len = len(chain.binding.qualname.split("."))
         renames = options(rule).get("renames", {})
@@ -141,6 +143,21 @@ class TorchCuda:
         new_q = "torch.npu" + "".join("." + p for p in new_rest)
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=edits, requires=("torch_npu",),
                       api=q, old=q, new=new_q)
+
+    def _indirect(self, pf, rule, chain: Chain) -> None:
+        """`self.torch.cuda.X` / `mod.cuda.X` on an unresolved base whose X is a torch.npu name."""
+        if chain.qualname is not None:
+            return
+        names = chain.names
+        for i in range(1, len(names) - 1):
+            if names[i] == "cuda" and names[i - 1] in ("torch", "th"):
+                rest = names[i + 1:]
+                new_rest, ok = _npu_target(pf, rest, options(rule).get("renames", {}))
+                if ok:
+                    base = ".".join(names[:i])
+                    pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=".".join(names),
+                                  name=".".join(names), base=base, new=f"{base}.npu." + ".".join(new_rest))
+                return
 
     def imports(self, pf, rule, stmt) -> None:
         role = rule.options.get("role")
@@ -504,7 +521,7 @@ def _used_as_device(pf, assignment, name: str, options: dict) -> bool:
 
 
 _DEVICE_VALUE = re.compile(r"^cuda(:\d+)?$")
-_DEVICE_TEMPLATE = re.compile(r"^cuda:(\{\w*\}|%d|%s|%i)$")
+_DEVICE_TEMPLATE = re.compile(r"^cuda:(\{\w*\}|%d|%s|%i)?$")
 
 
 def _template_position(node):
@@ -514,7 +531,7 @@ def _template_position(node):
             and p.parent is not None and p.parent.type == "call":
         return p.parent
     if p is not None and p.type == "binary_operator" and p.child_by_field_name("left") == node \
-            and text(p.child_by_field_name("operator")) == "%":
+            and text(p.child_by_field_name("operator")) in ("%", "+"):
         return p
     return None
 
@@ -722,7 +739,7 @@ class Api:
         if not q:
             return
         entry, pat = _entry_for(rule, q)
-        if entry is None:
+        if entry is None or entry.get("skip"):
             return
         if len(chain.parts) == 1 and _is_assignment_target(chain.top):
             return  # `cp = None` in an ImportError fallback rebinds the name; it is not a use
@@ -758,7 +775,7 @@ class Api:
         mapping, reported = {}, []
         for imp in items:
             entry, pat = _entry_for(rule, imp.qualname)
-            if entry is None or not entry.get("at_import", True):
+            if entry is None or entry.get("skip") or not entry.get("at_import", True):
                 continue
             reported.append((imp, entry))
             target = entry.get("replace")
