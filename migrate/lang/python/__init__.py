@@ -26,7 +26,7 @@ class PyFile:
         self.ctx = ctx
         self.tree = tree
         self.root = tree.root_node
-        self.index = Index.build(self.root)
+        self.index = Index.build(self.root, ctx.project, ctx.path)
         self.newline = "\r\n" if b"\r\n" in ctx.source else "\n"
 
     @cached_property

@@ -98,6 +98,8 @@ class TorchCuda:
             return self._indirect(pf, rule, chain)
         if not q or not match_pattern(q, "torch.cuda.*"):
             return
+        if chain.binding is not None and chain.binding.via_project:
+            return  # the module that imports it from torch.cuda is migrated itself
         rest = q.split(".")[2:]
         bq_len = len(chain.binding.qualname.split("."))
         renames = options(rule).get("renames", {})
@@ -744,6 +746,9 @@ class Api:
         if len(chain.parts) == 1 and _is_assignment_target(chain.top):
             return  # `cp = None` in an ImportError fallback rebinds the name; it is not a use
         b = chain.binding
+        if b.via_project:
+            self._report(pf, rule, chain.top, q, entry)  # re-exported: report the use, fix the source module
+            return
         if b.from_module is not None and entry.get("replace") and _entry_for(rule, b.qualname)[0] is entry:
             # rewritten at the import, the local name stays: the use carries the import's fix,
             # so it is fixed exactly when the import is (the engine applies identical edits once)
