@@ -30,7 +30,7 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     if handler is None:
         return FileResult(path, lang, "unchanged")
     rules = ruleset.select(ruleset.rules_for(lang), settings.select, settings.ignore)
-    if not prefilter.wants(data, rules):
+    if not prefilter.wants(data, rules) and not (project is not None and project.mentioned_in(data)):
         return FileResult(path, lang, "unchanged", lines=data.count(b"\n"))
     try:
         decoded = decode(data, python=(lang == "python"))

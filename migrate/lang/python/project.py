@@ -49,6 +49,14 @@ class ProjectIndex:
             self._map.update({(m, n): q for m, n, q in self.exports})
         return self._map.get((module, name))
 
+    def mentioned_in(self, data: bytes) -> bool:
+        """Whether a file may import one of the re-exported names (a prefilter, like trigger words)."""
+        rx = self._map.get("__rx__")
+        if rx is None:
+            names = sorted({n for _m, n, _q in self.exports}, key=len, reverse=True)
+            rx = self._map["__rx__"] = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+        return bool(self.exports) and rx.search(data) is not None
+
     def fingerprint(self) -> str:
         import hashlib
 
