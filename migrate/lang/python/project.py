@@ -45,9 +45,10 @@ class ProjectIndex:
     _map: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def lookup(self, module: str, name: str) -> str | None:
-        if not self._map and self.exports:
-            self._map.update({(m, n): q for m, n, q in self.exports})
-        return self._map.get((module, name))
+        pairs = self._map.get("__pairs__")
+        if pairs is None:
+            pairs = self._map["__pairs__"] = {(m, n): q for m, n, q in self.exports}
+        return pairs.get((module, name))
 
     def mentioned_in(self, data: bytes) -> bool:
         """Whether a file may import one of the re-exported names (a prefilter, like trigger words)."""
