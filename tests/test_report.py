@@ -393,6 +393,8 @@ def test_terminal_summary_fits_80_columns_and_matches_report(corpus_run, hostile
         assert re.search(rf"fixes applied\s+{s['fixes_applied']:,}\b", p.stdout)
         assert re.search(rf"open findings\s+{s['open_findings']:,}\b", p.stdout)
         assert re.search(rf"estimated effort\s+{s['effort_hours']:g} person-hours", p.stdout)
+        for row in s["effort_breakdown"]:
+            assert re.search(rf"\b{row['count']:,} {row['effort']} {row['hours']:g}h\b", p.stdout), row
         for rid, c in s["by_rule"].items():
             assert re.search(rf"^\s*{re.escape(rid)}\s+\w+\s+\w+\s+{c['fixed'] or ''}\s*{c['open'] or ''}\s*$", p.stdout, re.M), rid
     hostile = hostile_run[0].stdout

@@ -46,13 +46,12 @@ def print_summary(report: dict, console, *, report_dir=None, out=None) -> None:
         head.add_row("need a person", f"{s['needs_person']:,} in {v['files_need_person']:,} file{'s' if v['files_need_person'] != 1 else ''}")
     if s["kernels"]:
         head.add_row("CUDA kernels", f"{s['kernels']:,} ({s['kernels_complete']:,} translated completely)")
-    effort = Text(f"{_hours(s['effort_hours'])} person-hours", style="bold")
-    rows = s.get("effort_breakdown") or []
+    head.add_row("estimated effort", Text(f"{_hours(s['effort_hours'])} person-hours", style="bold"))
+    rows = sorted(s.get("effort_breakdown") or [], key=lambda row: -row["hours"])
     if rows:
-        detail = " · ".join(f"{row['effort']}{' kernels' if row['source'] == 'kernels' else ''} "
-                            f"{row['count']}×{_hours(row['hours_each'])}h" for row in rows)
-        effort.append(f" ({detail})", style="dim")
-    head.add_row("estimated effort", effort)
+        head.add_row("  from", Text(" · ".join(
+            f"{row['count']:,} {row['effort']}{' kernel' + ('s' if row['count'] != 1 else '') if row['source'] == 'kernels' else ''}"
+            f" {_hours(row['hours'])}h" for row in rows), style="dim"))
     console.print(head)
 
     if v["by_rule"]:
