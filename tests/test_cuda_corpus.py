@@ -38,3 +38,26 @@ def test_corpus_case(case, cli, tmp_path):
 
 def test_cases_exist():
     assert {"cuda-detection-ops", "cuda-fused-layer", "cuda-raw-runtime-nccl"} <= set(CASES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_second_run_changes_nothing(case, cli, tmp_path):
+    """Migrating the migrated tree again writes the same bytes (generated Ascend C included)."""
+    base = ROOT / "corpus" / case
+    out = tmp_path / "again"
+    r = cli("run", base / "expected", "--out", out, "--report-dir", tmp_path / "rep")
+    assert r.returncode in (0, 1), r.stderr
+    assert _tree(out) == _tree(base / "expected")
+
+
+def test_crlf_and_untouched_bytes(tmp_path):
+    from migrate.core import migrate_file
+    from migrate.settings import Settings
+
+    src = (b"// \xc3\xa9t\xc3\xa9 2024\r\n#include <torch/extension.h>\r\n#include <ATen/cuda/CUDAContext.h>\r\n"
+           b"\tvoid f(at::Tensor x) {\r\n\t  cudaStream_t s = at::cuda::getCurrentCUDAStream();  // keep\tme\r\n\t}\r\n")
+    r = migrate_file("ops.cpp", src, Settings())
+    assert r.status == "changed"
+    assert r.new_data == (b"// \xc3\xa9t\xc3\xa9 2024\r\n#include <torch/extension.h>\r\n"
+                          b"#include <torch_npu/csrc/core/npu/NPUStream.h>\r\n#include \"acl/acl.h\"\r\n"
+                          b"\tvoid f(at::Tensor x) {\r\n\t  aclrtStream s = c10_npu::getCurrentNPUStream();  // keep\tme\r\n\t}\r\n")
