@@ -23,6 +23,9 @@ def add_arguments(p) -> None:
     p.add_argument("--fix", action="store_true",
                    help="apply the fixes to these files in place (atomic writes, nothing else touched); "
                         "exit 1 if any file changed or findings remain")
+    p.add_argument("--fix-only", action="store_true",
+                   help="apply the fixes in place and report only what was fixed: exit 1 if a file changed "
+                        "(the pre-commit hook migrate-fix, as formatters do)")
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff instead (like `migrate diff`)")
     p.add_argument("--baseline", metavar="FILE", type=Path,
                    help="ignore findings recorded in FILE (see `migrate baseline write`)")
@@ -83,6 +86,8 @@ def main(args) -> int:
         from migrate.commands.diff import print_diff
 
         return print_diff(args)
+    if args.fix_only:
+        args.fix = True
     targets, settings = prepare(args)
     keys = None
     baseline_file = None
@@ -107,6 +112,8 @@ def main(args) -> int:
     checked = checking.build(targets, results)
     if keys is not None:
         checking.apply_baseline(checked, keys, baseline_file, targets.base)
+    if args.fix_only:
+        return _fixed_only(args, targets, fixed, changed, checked)
     if args.fix:  # everything fixable was just fixed (or is baselined): show what a person must do
         checked.items = [i for i in checked.items if not i.fixable]
 
@@ -164,3 +171,19 @@ def _text(args, checked, fixed: int, changed: int) -> None:
         return
     text(checked, Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False),
          quiet=args.quiet, fixed=fixed, fixed_files=changed)
+
+
+def _fixed_only(args, targets, fixed: int, changed: list[str], checked) -> int:
+    from migrate.scan import display
+
+    for p, reason in checked.errors:
+        print(f"{p}: error: {reason}", file=sys.stderr)
+    if not args.quiet:
+        for rel in changed:
+            print(f"fixed {display(targets.base, rel)}")
+        if changed:
+            print(f"migrate: applied {fixed} fix{'es' if fixed != 1 else ''} in {len(changed)} "
+                  f"file{'s' if len(changed) != 1 else ''}; review them (`git diff`) and stage them again")
+    if checked.errors:
+        return 2
+    return 1 if changed else 0
