@@ -50,7 +50,7 @@ def main(args) -> int:
 
     with Progress(TextColumn("[bold]migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[current]}", style="dim"), console=err_con, transient=True,
-                  disable=args.quiet) as progress:
+                  disable=args.quiet or not err_con.is_terminal) as progress:
         task = progress.add_task("migrate", total=None, current="")
 
         def tick(done, total, path):
