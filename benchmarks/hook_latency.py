@@ -132,11 +132,16 @@ def main() -> int:
         lines = FILE.count("\n")
         cmd = [sys.executable, "-m", "migrate", "check", str(path)]
         subprocess.run(cmd, env=env, capture_output=True)  # warm the OS file cache
-        times = []
+        import resource
+
+        times, cpu = [], []
         for _ in range(args.runs):
+            u0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             r = subprocess.run(cmd, env=env, capture_output=True, text=True)
             times.append(time.perf_counter() - t)
+            u1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(u1.ru_utime - u0.ru_utime + u1.ru_stime - u0.ru_stime)
             assert r.returncode == 1, r.stderr
         base = []
         for _ in range(args.runs):
@@ -146,7 +151,8 @@ def main() -> int:
     findings = sum(1 for ln in r.stdout.splitlines() if ln.startswith(str(path)) or ".py:" in ln)
     print(f"migrate check on one {lines}-line file ({findings} findings): median {statistics.median(times):.3f} s, "
           f"min {min(times):.3f} s, max {max(times):.3f} s over {args.runs} runs "
-          f"(bare `python -c pass`: {statistics.median(base):.3f} s)")
+          f"(bare `python -c pass`: {statistics.median(base):.3f} s); CPU time median {statistics.median(cpu):.3f} s, "
+          f"load average {os.getloadavg()[0]:.1f}")
     return 0
 
 
