@@ -71,8 +71,8 @@ def build(targets: Targets, results: list[FileResult]) -> Checked:
                        for e in sorted(edits, key=lambda e: (e.start, e.end))]
             items.append(Item(f, r.path, shown, fp, text, fix))
     items.sort(key=lambda i: (i.path, i.finding.line, i.finding.column, i.finding.rule))
-    for p, reason in targets.problems:
-        errors.append((p, reason))
+    errors.extend(targets.problems)
+    skipped.extend(targets.passed_over)
     return Checked(items, skipped, errors, len(results))
 
 

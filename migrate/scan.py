@@ -24,7 +24,8 @@ class Targets:
     base: Path  # results' paths are relative to this folder
     config_root: Path  # where pyproject.toml ([tool.migrate]) is read from
     entries: list[discover.Entry] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (display path, reason)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (display path, reason): errors
+    passed_over: list[tuple[str, str]] = field(default_factory=list)  # (display path, reason): not looked at
 
 
 def _git_top(start: Path) -> Path | None:
@@ -78,7 +79,7 @@ def collect(targets: Targets, paths: list[Path], exclude: tuple[str, ...] = ()) 
         rel_dir = ap.relative_to(base).as_posix() if ap != base else ""
         st = os.lstat(ap)
         if stat.S_ISLNK(st.st_mode):
-            targets.problems.append((display(base, rel_dir), "symbolic link: not followed"))
+            targets.passed_over.append((display(base, rel_dir), "symbolic link: not followed"))
             continue
         if stat.S_ISDIR(st.st_mode):
             walk = discover.walk(ap, exclude)

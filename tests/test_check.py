@@ -242,3 +242,14 @@ def test_fix_only_is_formatter_like(cli, repo):
     assert "cuda-backend-flags" not in r.stdout
     r = cli("check", "--fix-only", "train.py", "clean.py", cwd=repo)
     assert r.returncode == 0 and r.stdout == ""
+
+
+def test_symlink_is_passed_over_and_output_file(cli, repo):
+    (repo / "link.py").symlink_to(repo / "train.py")
+    r = cli("check", "link.py", "clean.py", "-o", "findings.txt", cwd=repo)
+    assert r.returncode == 0, r.stderr
+    assert "link.py: not checked: symbolic link: not followed" in r.stderr
+    assert "All checked!" in (repo / "findings.txt").read_text()
+    r = cli("check", "train.py", "--format", "json", "-o", "f.json", cwd=repo)
+    assert r.returncode == 1 and r.stdout == ""
+    assert json.loads((repo / "f.json").read_text())["summary"]["findings"] >= 5
