@@ -73,6 +73,9 @@ def build(results: list[FileResult], settings, *, root_name: str, diffs: dict[st
         "rules": {rid: _rule_json(rules[rid]) for rid in sorted(by_rule) if rid in rules},
         "diffs": dict(sorted((diffs or {}).items())),
     }
+    notes = notes_for(settings)
+    if notes:
+        report["notes"] = notes
     if extra:
         report.update(extra)
     return report
@@ -100,6 +103,23 @@ def _effort_breakdown(open_findings, kernels) -> list[dict]:
             rows.append({"source": "kernels", "effort": e.value, "count": todo[e], "hours_each": EFFORT_HOURS[e],
                          "hours": round(todo[e] * EFFORT_HOURS[e], 2)})
     return rows
+
+
+SHIM_NOTE = {
+    "title": "What the transfer_to_npu shim does not cover",
+    "text": (
+        "With --shim, entry scripts import torch_npu.contrib.transfer_to_npu, which patches torch.cuda, "
+        "device arguments of about 50 torch functions, Tensor/Module .cuda() and init_process_group('nccl') at run "
+        "time. It does not touch: comparisons such as x.device.type == 'cuda' or backend == 'nccl' (migrated or "
+        "listed here), torch.backends.cudnn/cuda settings, apex, flash-attn, xformers, Triton kernels and C++/CUDA "
+        "extensions (all listed here). Under the shim torch.cuda.is_available() is True, which sends libraries such "
+        "as accelerate down their CUDA paths, and torch.jit.script is disabled."
+    ),
+}
+
+
+def notes_for(settings) -> list[dict]:
+    return [SHIM_NOTE] if settings.shim else []
 
 
 def _rule_json(rule) -> dict:

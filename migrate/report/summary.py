@@ -84,6 +84,8 @@ def print_summary(report: dict, console, *, report_dir=None, out=None) -> None:
         if len(problems) > MAX_PROBLEMS:
             t.add_row(Text(f"… {len(problems) - MAX_PROBLEMS:,} more in the report", style="dim"), "", "")
         console.print(t)
+    for n in report.get("notes") or ():
+        console.print(Text(f"note: {n['title']}: see the report", style="yellow"))
     if out:
         console.print(Text.assemble(("migrated tree  ", "bold"), str(out)))
     if report_dir:
