@@ -103,18 +103,26 @@ def _hunks(source: bytes, edits: tuple[Edit, ...]) -> tuple[Hunk, ...]:
     return tuple(out)
 
 
-def _auto_hunks(old: tuple[str, ...], new: tuple[str, ...], changes: list[Change]) -> list[Hunk]:
-    """Pure insertions in `new` that no change explains: lines finalize() adds (e.g. `import torch_npu`)."""
-    inside = [(h.first, h.first + len(h.old)) for c in changes for h in c.hunks]
-    made = {line for c in changes for h in c.hunks for line in h.new}
+def _auto_hunks(source: bytes, changes: list[Change], new: tuple[str, ...]) -> list[Hunk]:
+    """Lines the proposal adds that no change explains: what finalize() adds (e.g. `import torch_npu`).
+
+    Found by comparing the proposal with the change edits alone applied (for display only; the
+    bytes written always come from migrate_file)."""
+    edits = [e for c in changes if c.finding is not None for e in c.finding.edits]
+    rules_only = _split(engine.apply_edits(source, edits))
+    old = _split(source)
+    to_orig = difflib.SequenceMatcher(None, old, rules_only, autojunk=False).get_opcodes()
+
+    def orig_line(j: int) -> int:
+        for tag, i1, i2, j1, j2 in to_orig:
+            if j1 <= j < j2 or (j == j2 == len(rules_only)):
+                return i1 + (j - j1) if tag == "equal" else i1
+        return len(old)
+
     out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag != "insert":
-            continue
-        added = new[j1:j2]
-        if any(a < i1 < b for a, b in inside) or all(line in made for line in added):
-            continue
-        out.append(Hunk(i1, (), tuple(added)))
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, rules_only, new, autojunk=False).get_opcodes():
+        if tag == "insert":
+            out.append(Hunk(orig_line(i1), (), tuple(new[j1:j2])))
     return out
 
 
@@ -135,6 +143,7 @@ class Session:
         self.decisions: dict[tuple, bool] = {}
         self.history: list[tuple[tuple[int, int], dict[tuple, bool | None]]] = []
         self.written = False
+        self._results: dict[str, tuple[frozenset, FileResult]] = {}  # path -> (accepted keys, result)
 
     # --- loading -------------------------------------------------------------------------------
     @classmethod
@@ -201,9 +210,13 @@ class Session:
     # --- results -------------------------------------------------------------------------------
     def result_for(self, fr: FileReview) -> FileResult:
         """What the file becomes with the decisions so far (pending = not accepted)."""
-        keys = self.accepted_keys(fr)
-        return migrate_file(fr.path, fr.data, self.settings, language=fr.language,
-                            accept=lambda f: change_key(fr.path, f) in keys)
+        keys = frozenset(self.accepted_keys(fr))
+        cached = self._results.get(fr.path)
+        if cached is None or cached[0] != keys:
+            r = migrate_file(fr.path, fr.data, self.settings, language=fr.language,
+                             accept=lambda f: change_key(fr.path, f) in keys)
+            cached = self._results[fr.path] = (keys, r)
+        return cached[1]
 
     def preview(self, fr: FileReview) -> tuple[str, ...]:
         r = self.result_for(fr)
@@ -276,5 +289,5 @@ def build_file(rel: str, data: bytes, mode: int, settings: Settings) -> FileRevi
                                  f"new file {gen_rel}", "safe", "info", 0,
                                  (Hunk(0, (), _split(gen)),), generated=gen_rel))
     if proposal.status == "changed":
-        fr.auto = _auto_hunks(fr.source_lines, _split(_decode(proposal.new_data, proposal.language)), fr.changes)
+        fr.auto = _auto_hunks(source, fr.changes, _split(_decode(proposal.new_data, proposal.language)))
     return fr
