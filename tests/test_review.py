@@ -349,3 +349,65 @@ def test_cli_review_errors_and_nothing_to_review(cli, tmp_path):
     (tmp_path / "clean.py").write_text("import torch\nx = torch.zeros(3)\n")
     r = cli("review", tmp_path)
     assert r.returncode == 0 and "nothing to review" in r.stdout
+
+
+def pilot_ui(keys):
+    """The `ui` step of `migrate run --review`, driven headless by the pilot instead of a person."""
+
+    def ui(session, target=None):
+        app = drive(session, keys, target=target)
+        return app.return_value or ("aborted", None)
+
+    return ui
+
+
+def run_args(src, **kw):
+    import argparse
+
+    base = dict(src=src, out=None, in_place=False, force=False, report_dir=None, review=True, jobs=1,
+                quiet=True, verbose=False, target=None, select=None, ignore=None, unsafe_fixes=None, shim=None)
+    base.update(kw)
+    return argparse.Namespace(**base)
+
+
+def test_run_in_place_review_writes_accepted_changes_and_a_report_of_them(repo, capsys):
+    import json
+
+    from migrate.commands.review import run_reviewed
+
+    before = snapshot(repo)
+    code = run_reviewed(run_args(repo, in_place=True), SETTINGS, ui=pilot_ui(["y", "n", "q"]))
+    assert code == 1  # open findings remain (the skipped change among them)
+    assert git(repo, "diff", "--name-only").split() == ["benchmark.py"]
+    report = json.loads((repo / ".migrate/report/report.json").read_text())
+    bench = [f for f in report["findings"] if f["path"] == "benchmark.py" and f["rule"] == "torch-cuda-api"]
+    assert sum(f["fixed"] for f in bench) == 1
+    assert sum(f["note"] == "not accepted in review" for f in bench) == len(bench) - 1
+    patch = repo / ".migrate/report/migration.patch"
+    assert patch.read_text().count("diff --git") == 1
+    git(repo, "apply", "--check", "-R", str(patch))  # the patch is exactly what was written
+    assert snapshot(repo)["main.py"] == before["main.py"]
+
+
+def test_run_out_review_copies_the_tree_with_only_accepted_changes(repo, tmp_path):
+    from migrate.commands.review import run_reviewed
+
+    before = snapshot(repo)
+    dst = tmp_path / "out"
+    run_reviewed(run_args(repo, out=dst), SETTINGS, ui=pilot_ui(["J", "a", "q"]))
+    assert snapshot(repo) == before  # SRC untouched
+    got = {k: v for k, v in snapshot(dst).items() if not k.startswith(".migrate/")}
+    assert set(got) == set(before)
+    s = load(repo)
+    dist = s.files[1]
+    assert got["dist_utils.py"] == expected_bytes(s, "dist_utils.py", {c.key for c in dist.changes})
+    assert all(got[k] == before[k] for k in got if k != "dist_utils.py")
+
+
+def test_run_review_quit_without_writing_writes_nothing(repo, tmp_path):
+    from migrate.commands.review import run_reviewed
+
+    before = snapshot(repo)
+    dst = tmp_path / "out"
+    assert run_reviewed(run_args(repo, out=dst), SETTINGS, ui=pilot_ui(["y", "ctrl+c", "ctrl+c"])) == 130
+    assert not dst.exists() and snapshot(repo) == before

@@ -77,3 +77,61 @@ def main(args) -> int:
         return 0
     kind, outcome = run_app(session)
     return print_outcome(kind, outcome, session)
+
+
+def run_reviewed(args, settings, ui=None) -> int:
+    """`migrate run SRC (--in-place | --out DST) --review`: the review decides what is written.
+
+    --in-place: accepted changes are written into SRC (a clean git tree unless --force), as with
+    `migrate review SRC`. --out DST: after the review, DST becomes a full copy of SRC with only the
+    accepted changes. Either way the report describes what was written: a change you did not accept
+    is an open finding ("not accepted in review"). Quitting without writing (Ctrl+C) writes nothing:
+    no file, no copy, no report.
+    """
+    from migrate import diffs as difflib_
+    from migrate import discover, writer
+    from migrate.report import model, write
+    from migrate.report.summary import print_summary
+    from migrate.writer import ignore_folder
+
+    from migrate.commands.common import console
+
+    src = args.src.resolve()
+    out = args.out.resolve() if args.out else None
+    session = load(src, settings, None, args.jobs, quiet=args.quiet)
+    if session.files:
+        kind, outcome = (ui or run_app)(session, target=out)
+        if kind != "written":
+            return print_outcome(kind, outcome, session)
+    else:
+        print("nothing to review: no proposed change and no open finding")
+        outcome = session.write(out)
+    if out is not None:  # the rest of the tree (the reviewed files are already written into DST)
+        done = set(outcome.written)
+        for e in discover.walk(src, settings.exclude).entries:
+            if e.rel in done:
+                continue
+            if e.kind == "symlink":
+                writer.copy_symlink(e.link or "", out / e.rel)
+            else:
+                writer.copy_file(src / e.rel, out / e.rel)
+    code = print_outcome("written", outcome, session, quiet=args.quiet)
+    results = [outcome.results.get(r.path, r) for r in session.first_pass]
+    diffs = {}
+    by_path = {f.path: f for f in session.files}
+    for r in results:
+        if r.path in outcome.written and r.new_data is not None:
+            diffs[r.path] = difflib_.unified(r.path, by_path[r.path].data, r.new_data)
+    report = model.build(results, settings, root_name=src.name, diffs=diffs,
+                         extra={"review": {"accepted": session.counts()[0], "skipped": session.counts()[1],
+                                           "undecided": session.counts()[2], "written": outcome.written}})
+    base = out or src
+    report_dir = args.report_dir.resolve() if args.report_dir else base / ".migrate" / "report"
+    if args.report_dir is None:
+        ignore_folder(base / ".migrate")
+    write.write_all(report, report_dir)
+    print_summary(report, console(args), report_dir=report_dir, out=args.out)
+    if code:
+        return code
+    s = report["summary"]
+    return 1 if (s["needs_person"] or s["files_error"] or s["files_skipped"]) else 0

@@ -143,6 +143,7 @@ class Session:
         self.decisions: dict[tuple, bool] = {}
         self.history: list[tuple[tuple[int, int], dict[tuple, bool | None]]] = []
         self.written = False
+        self.first_pass: list[FileResult] = []  # every candidate file's result before review (for reports)
         self._results: dict[str, tuple[frozenset, FileResult]] = {}  # path -> (accepted keys, result)
 
     # --- loading -------------------------------------------------------------------------------
@@ -159,7 +160,9 @@ class Session:
         else:
             entries = [discover.Entry(rel=p, kind="file", size=0, mode=0) for p in paths]
         files = []
+        first_pass = []
         for first in runner.iter_results(root, entries, settings, jobs):
+            first_pass.append(first)
             if progress:
                 progress(first.path)
             if first.status not in ("changed",) and not first.findings and not first.generated:
@@ -168,7 +171,9 @@ class Session:
             if fr is not None and (fr.changes or fr.open):
                 files.append(fr)
         files.sort(key=lambda f: f.path)
-        return cls(root, files, settings)
+        session = cls(root, files, settings)
+        session.first_pass = first_pass
+        return session
 
     # --- decisions -----------------------------------------------------------------------------
     def state(self, change: Change) -> bool | None:
@@ -238,7 +243,7 @@ class Session:
             out.results[fr.path] = r
             if keys and r.status == "changed" and r.new_data is not None:
                 try:
-                    if target is None and (self.root / fr.path).read_bytes() != fr.data:
+                    if (self.root / fr.path).read_bytes() != fr.data:
                         out.failed.append((fr.path, "changed on disk during the review; not written"))
                         continue
                     atomic_write(base / fr.path, r.new_data, fr.mode)
