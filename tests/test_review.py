@@ -411,3 +411,55 @@ def test_run_review_quit_without_writing_writes_nothing(repo, tmp_path):
     dst = tmp_path / "out"
     assert run_reviewed(run_args(repo, out=dst), SETTINGS, ui=pilot_ui(["y", "ctrl+c", "ctrl+c"])) == 130
     assert not dst.exists() and snapshot(repo) == before
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux: a real terminal for the real CLI")
+def test_real_terminal_session_in_tmux(repo, tmp_path):
+    """The real CLI in a real 80x24 terminal (tmux): accept, skip, quit; git diff shows exactly that."""
+    import sys
+    import time
+
+    session = f"migrate-review-test-{os.getpid()}"
+    done = tmp_path / "exit-code"
+    env = f"PYTHONPATH={CORPUS.parent} TERM=xterm-256color"
+    cmd = f"cd {repo} && {env} {sys.executable} -m migrate review . ; echo $? > {done}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", cmd], check=True)
+
+    def screen() -> str:
+        return subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, text=True).stdout
+
+    def wait_for(text: str, timeout: float = 60) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            shown = screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared on screen:\n{screen()}")
+
+    try:
+        first = wait_for("change 1/7")
+        assert "benchmark.py" in first and "y/n accept/skip" in first
+        assert max(len(line) for line in first.splitlines()) <= 80
+        for key, shows in (("y", "1 yes 0 no"), ("n", "1 yes 1 no"), ("y", "2 yes 1 no")):
+            subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)
+            wait_for(shows)
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        end = time.monotonic() + 60
+        while not done.exists() and time.monotonic() < end:
+            time.sleep(0.2)
+        assert done.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    s = load_original(repo)
+    c1, c2, c3 = s.files[0].changes[:3]
+    assert git(repo, "diff", "--name-only").split() == ["benchmark.py"]
+    minus = [line[1:] for line in git(repo, "diff", "-U0").splitlines() if line.startswith("-") and not line.startswith("---")]
+    assert minus == [h.old[0].rstrip("\n") for c in (c1, c3) for h in c.hunks]
+
+
+def load_original(root: Path) -> Session:
+    """The session as it was before the review wrote anything (from git's HEAD)."""
+    clone = root.parent / (root.name + "-head")
+    subprocess.run(["git", "clone", "-q", str(root), str(clone)], check=True)
+    return load(clone)

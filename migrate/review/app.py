@@ -181,7 +181,9 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
             rendered = render.render_file(self.session, fr, self.ci, max(40, width - 1))
             diff.update(Text("\n").join(rendered.lines))
             if self.ci is not None and self.ci in rendered.change_at:
-                self.query_one("#diff").scroll_to(x=0, y=rendered.change_at[self.ci], animate=False)
+                y = rendered.change_at[self.ci]
+                # after the new content is laid out, or the old height would clamp the scroll
+                self.call_after_refresh(self.query_one("#diff").scroll_to, x=0, y=y, animate=False)
         self.query_one("#details-text", Static).update(render.details(self.session, fr, c, width))
         self.query_one("#details").scroll_home(animate=False)
         footer = self.query_one("#footer", Static)
