@@ -349,6 +349,12 @@ def test_cli_review_errors_and_nothing_to_review(cli, tmp_path):
     (tmp_path / "clean.py").write_text("import torch\nx = torch.zeros(3)\n")
     r = cli("review", tmp_path)
     assert r.returncode == 0 and "nothing to review" in r.stdout
+    (tmp_path / "train.py").write_text("import torch\nx = torch.zeros(3).cuda()\n")
+    r = cli("review", tmp_path)  # no terminal (a pipe): refuse clearly instead of hanging
+    assert r.returncode == 2 and "needs a terminal" in r.stderr
+    assert (tmp_path / "train.py").read_text() == "import torch\nx = torch.zeros(3).cuda()\n"
+    r = cli("run", tmp_path, "--out", tmp_path.parent / "out-x", "--review")
+    assert r.returncode == 2 and "needs a terminal" in r.stderr and not (tmp_path.parent / "out-x").exists()
 
 
 def pilot_ui(keys):

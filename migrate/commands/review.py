@@ -27,6 +27,16 @@ def load(root: Path, settings, paths=None, jobs: int = 0, quiet: bool = False):
                             progress=lambda p: status.update(f"computing proposed changes: {p[-60:]}"))
 
 
+def require_terminal() -> None:
+    import sys
+
+    from migrate.runner import UsageError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("`migrate review` is interactive and needs a terminal; in scripts use "
+                         "`migrate diff`, `migrate check` or `migrate run`")
+
+
 def run_app(session, target=None) -> tuple[str, object]:
     from migrate.review.app import ReviewApp
 
@@ -75,6 +85,7 @@ def main(args) -> int:
     if not session.files:
         print("nothing to review: no proposed change and no open finding")
         return 0
+    require_terminal()
     kind, outcome = run_app(session)
     return print_outcome(kind, outcome, session)
 
@@ -100,6 +111,8 @@ def run_reviewed(args, settings, ui=None) -> int:
     out = args.out.resolve() if args.out else None
     session = load(src, settings, None, args.jobs, quiet=args.quiet)
     if session.files:
+        if ui is None:
+            require_terminal()
         kind, outcome = (ui or run_app)(session, target=out)
         if kind != "written":
             return print_outcome(kind, outcome, session)

@@ -61,9 +61,9 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     #title { height: 1; background: $primary-background; color: $text; }
     #body { height: 1fr; }
     #files { width: 30; height: 1fr; border-right: solid $primary; overflow: hidden hidden; }
-    #diff { height: 1fr; width: 1fr; scrollbar-size-horizontal: 0; }
+    #diff { height: 1fr; width: 1fr; scrollbar-size-horizontal: 0; scrollbar-size-vertical: 1; }
     #diff-text { width: auto; }
-    #details { height: 9; border-top: solid $primary; scrollbar-size-horizontal: 0; }
+    #details { height: 9; border-top: solid $primary; scrollbar-size-horizontal: 0; scrollbar-size-vertical: 1; }
     #footer { height: 1; background: $primary-background; }
     #footer.confirm { background: $error; color: $text; text-style: bold; }
     .narrow #body { layout: vertical; }
@@ -189,8 +189,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         footer = self.query_one("#footer", Static)
         if self.confirming:
             footer.set_class(True, "confirm")
-            footer.update(f"Quit WITHOUT writing? {acc} accepted change(s) would not be written. "
-                          "ctrl+c again: quit without writing; q: write and quit; any other key: keep reviewing")
+            footer.update(f"Quit WITHOUT writing {acc} accepted? ctrl+c: yes  q: write+quit  other key: no")
         else:
             footer.set_class(False, "confirm")
             footer.update(self._message or FOOTER)
