@@ -76,11 +76,19 @@ def _split(source: bytes) -> tuple[str, ...]:
     return tuple(source.decode("utf-8", "replace").splitlines(keepends=True))
 
 
-def _hunks(source: bytes, edits: tuple[Edit, ...]) -> tuple[Hunk, ...]:
-    """Group a change's edits by the lines they touch; show each group with only these edits applied."""
-    starts = [0] + [i + 1 for i in range(len(source)) if source[i] == 10]
+def _line_starts(source: bytes) -> list[int]:
+    starts = [0]
+    i = source.find(b"\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = source.find(b"\n", i + 1)
     if starts[-1] == len(source) and len(starts) > 1:
         starts.pop()
+    return starts
+
+
+def _hunks(source: bytes, edits: tuple[Edit, ...], starts: list[int]) -> tuple[Hunk, ...]:
+    """Group a change's edits by the lines they touch; show each group with only these edits applied."""
 
     def line_of(offset: int) -> int:
         return bisect_right(starts, offset) - 1
@@ -107,22 +115,39 @@ def _auto_hunks(source: bytes, changes: list[Change], new: tuple[str, ...]) -> l
     """Lines the proposal adds that no change explains: what finalize() adds (e.g. `import torch_npu`).
 
     Found by comparing the proposal with the change edits alone applied (for display only; the
-    bytes written always come from migrate_file)."""
+    bytes written always come from migrate_file). finalize() only inserts lines, so one linear
+    walk finds them."""
     edits = [e for c in changes if c.finding is not None for e in c.finding.edits]
     rules_only = _split(engine.apply_edits(source, edits))
     old = _split(source)
-    to_orig = difflib.SequenceMatcher(None, old, rules_only, autojunk=False).get_opcodes()
+    if len(rules_only) == len(old):
+        to_orig = None
+    else:  # a change added or removed lines: map positions through a line diff
+        to_orig = difflib.SequenceMatcher(None, old, rules_only).get_opcodes()
 
     def orig_line(j: int) -> int:
+        if to_orig is None:
+            return j
         for tag, i1, i2, j1, j2 in to_orig:
             if j1 <= j < j2 or (j == j2 == len(rules_only)):
                 return i1 + (j - j1) if tag == "equal" else i1
         return len(old)
 
-    out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, rules_only, new, autojunk=False).get_opcodes():
-        if tag == "insert":
-            out.append(Hunk(orig_line(i1), (), tuple(new[j1:j2])))
+    out: list[Hunk] = []
+    i = 0
+    run: list[str] = []
+    for line in new:
+        if i < len(rules_only) and line == rules_only[i]:
+            if run:
+                out.append(Hunk(orig_line(i), (), tuple(run)))
+                run = []
+            i += 1
+        else:
+            run.append(line)
+    if run:
+        out.append(Hunk(orig_line(i), (), tuple(run)))
+    if i < len(rules_only):  # not a pure insertion: show nothing rather than something wrong
+        return []
     return out
 
 
@@ -279,13 +304,14 @@ def build_file(rel: str, data: bytes, mode: int, settings: Settings) -> FileRevi
     proposal = migrate_file(rel, data, settings)
     source = _decode(data, proposal.language)
     fr = FileReview(rel, proposal.language, data, mode, proposal, _split(source))
+    starts = _line_starts(source)
     if proposal.status not in ("changed", "unchanged"):
         fr.open = list(proposal.findings)
         return fr
     for f in proposal.findings:
         if f.fixed and f.edits:
             fr.changes.append(Change(rel, change_key(rel, f), f.rule, f.message, str(f.safety), str(f.severity),
-                                     f.line, _hunks(source, f.edits), finding=f))
+                                     f.line, _hunks(source, f.edits, starts), finding=f))
         elif not f.fixed:
             fr.open.append(f)
     fr.changes.sort(key=lambda c: (c.finding.start, c.finding.end, c.rule))
