@@ -161,8 +161,9 @@ def _decode(data: bytes, language: str | None) -> bytes:
 class Session:
     """Every reviewable file of one root, the decisions taken, and an undo history."""
 
-    def __init__(self, root: Path, files: list[FileReview], settings: Settings):
+    def __init__(self, root: Path, files: list[FileReview], settings: Settings, project=None):
         self.root = root
+        self.project = project
         self.files = files
         self.settings = settings
         self.decisions: dict[tuple, bool] = {}
@@ -186,17 +187,18 @@ class Session:
             entries = [discover.Entry(rel=p, kind="file", size=0, mode=0) for p in paths]
         files = []
         first_pass = []
-        for first in runner.iter_results(root, entries, settings, jobs):
+        project = runner.project_index(root, entries, settings)  # the same names `migrate run` resolves
+        for first in runner.iter_results(root, entries, settings, jobs, project):
             first_pass.append(first)
             if progress:
                 progress(first.path)
             if first.status not in ("changed",) and not first.findings and not first.generated:
                 continue
-            fr = review_file(root, first.path, settings)
+            fr = review_file(root, first.path, settings, project)
             if fr is not None and (fr.changes or fr.open):
                 files.append(fr)
         files.sort(key=lambda f: f.path)
-        session = cls(root, files, settings)
+        session = cls(root, files, settings, project)
         session.first_pass = first_pass
         return session
 
@@ -243,7 +245,7 @@ class Session:
         keys = frozenset(self.accepted_keys(fr))
         cached = self._results.get(fr.path)
         if cached is None or cached[0] != keys:
-            r = migrate_file(fr.path, fr.data, self.settings, language=fr.language,
+            r = migrate_file(fr.path, fr.data, self.settings, language=fr.language, project=self.project,
                              accept=lambda f: change_key(fr.path, f) in keys)
             cached = self._results[fr.path] = (keys, r)
         return cached[1]
@@ -289,7 +291,7 @@ class Session:
         return out
 
 
-def review_file(root: Path, rel: str, settings: Settings) -> FileReview | None:
+def review_file(root: Path, rel: str, settings: Settings, project=None) -> FileReview | None:
     """Read one file and build its reviewable changes from the full proposal."""
     path = root / rel
     try:
@@ -297,11 +299,11 @@ def review_file(root: Path, rel: str, settings: Settings) -> FileReview | None:
         mode = os.stat(path, follow_symlinks=False).st_mode
     except OSError:
         return None
-    return build_file(rel, data, mode, settings)
+    return build_file(rel, data, mode, settings, project)
 
 
-def build_file(rel: str, data: bytes, mode: int, settings: Settings) -> FileReview:
-    proposal = migrate_file(rel, data, settings)
+def build_file(rel: str, data: bytes, mode: int, settings: Settings, project=None) -> FileReview:
+    proposal = migrate_file(rel, data, settings, project=project)
     source = _decode(data, proposal.language)
     fr = FileReview(rel, proposal.language, data, mode, proposal, _split(source))
     starts = _line_starts(source)
