@@ -137,3 +137,14 @@ def test_names_re_exported_by_project_modules_are_resolved(tmp_path, cli):
     assert ("other.py", 2, "apex.amp.scale_loss") in uses
     assert (out / "pkg/main.py").read_text().startswith("from .dist_utils import FusedAdam, amp\n")
     assert "from torch_npu.optim import NpuFusedAdamW as FusedAdam" in (out / "pkg/dist_utils.py").read_text()
+
+
+def test_shim_report_says_what_the_shim_does_not_cover(tmp_path, cli):
+    src = make_repo(tmp_path, {"train.py": "import torch\nif __name__ == '__main__':\n    torch.cuda.synchronize()\n"})
+    out = tmp_path / "out"
+    r = cli("run", src, "--out", out, "--shim")
+    rep = report_of(out)
+    assert rep["notes"] and "does not cover" in rep["notes"][0]["title"]
+    assert "is_available() is True" in (out / ".migrate" / "report" / "report.md").read_text()
+    assert "does not cover" in (out / ".migrate" / "report" / "report.html").read_text()
+    assert "note:" in r.stdout
