@@ -382,6 +382,8 @@ def run_args(src, **kw):
 def test_run_in_place_review_writes_accepted_changes_and_a_report_of_them(repo, capsys):
     import json
 
+    import jsonschema
+
     from migrate.commands.review import run_reviewed
 
     before = snapshot(repo)
@@ -389,6 +391,8 @@ def test_run_in_place_review_writes_accepted_changes_and_a_report_of_them(repo, 
     assert code == 1  # open findings remain (the skipped change among them)
     assert git(repo, "diff", "--name-only").split() == ["benchmark.py"]
     report = json.loads((repo / ".migrate/report/report.json").read_text())
+    schema = json.loads((CORPUS.parent / "docs/report.schema.json").read_text())
+    jsonschema.validate(report, schema, cls=jsonschema.Draft202012Validator)
     bench = [f for f in report["findings"] if f["path"] == "benchmark.py" and f["rule"] == "torch-cuda-api"]
     assert sum(f["fixed"] for f in bench) == 1
     assert sum(f["note"] == "not accepted in review" for f in bench) == len(bench) - 1

@@ -135,9 +135,8 @@ def run_reviewed(args, settings, ui=None) -> int:
     for r in results:
         if r.path in outcome.written and r.new_data is not None:
             diffs[r.path] = difflib_.unified(r.path, by_path[r.path].data, r.new_data)
-    report = model.build(results, settings, root_name=src.name, diffs=diffs,
-                         extra={"review": {"accepted": session.counts()[0], "skipped": session.counts()[1],
-                                           "undecided": session.counts()[2], "written": outcome.written}})
+    problems = [{"path": p, "reason": r} for p, r in outcome.failed]
+    report = model.build(results, settings, root_name=src.name, diffs=diffs, extra={"problems": problems})
     base = out or src
     report_dir = args.report_dir.resolve() if args.report_dir else base / ".migrate" / "report"
     if args.report_dir is None:
