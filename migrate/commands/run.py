@@ -18,6 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     where.add_argument("--force", action="store_true", help="with --in-place: allow a dirty or non-git tree")
     where.add_argument("--report-dir", metavar="DIR", type=Path,
                        help="where to write the report (default: DST/.migrate/report, or SRC/.migrate/report in place)")
+    p.add_argument("--review", action="store_true",
+                   help="review the proposed changes in a terminal UI first; only accepted ones are written (docs/review.md)")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: number of cores)")
     add_rule_options(p)
     add_output_options(p)
@@ -43,6 +45,10 @@ def main(args) -> int:
     if args.jobs < 0:
         raise runner.UsageError("--jobs must be 0 (all cores) or more")
     settings = settings_for(args, src)
+    if args.review:
+        from migrate.commands.review import run_reviewed
+
+        return run_reviewed(args, settings)
     out_con = console(args)
     err_con = console(args, stderr=True)
 
