@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -60,8 +61,9 @@ def main() -> int:
     ap.add_argument("--tree", default="transformers", help="transformers, timm, or a folder")
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--jobs", type=int, default=0, help="migrate --jobs (default: all cores)")
-    ap.add_argument("--hipify-python", default="/work/bench-venv/bin/python",
-                    help="a Python with torch installed (pip install torch==2.13.0); '' to skip hipify")
+    ap.add_argument("--hipify-python", default=os.environ.get("MIGRATE_BENCH_HIPIFY_PYTHON", ""),
+                    help="a Python with torch installed (a venv with `pip install torch==2.13.0`; default "
+                         "$MIGRATE_BENCH_HIPIFY_PYTHON); empty: skip hipify")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
     args = ap.parse_args()
 
@@ -70,7 +72,7 @@ def main() -> int:
     print(f"tree: {args.tree} ({src}): {files:,} .py files, {lines:,} lines")
     print(f"machine: {machine()}")
     work = Path(tempfile.mkdtemp(prefix="migrate-bench-", dir=args.work))
-    env = {**__import__("os").environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     cold, warm, hip, rss, cpu, hip_cpu = [], [], [], [], [], []
     split = []
     report = {}

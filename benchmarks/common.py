@@ -21,7 +21,8 @@ WHEELS = {"transformers": "transformers==4.57.1", "timm": "timm==1.0.22"}
 
 
 def tree(name: str) -> Path:
-    """transformers / timm: the wheel from PyPI, unzipped once under DATA; else a path."""
+    """transformers / timm: the wheel (from $MIGRATE_TEST_WHEELS, else PyPI), unzipped once under
+    DATA ($MIGRATE_BENCH_DATA, default benchmarks/.data); else a path."""
     if name not in WHEELS:
         p = Path(name)
         if not p.is_dir():
@@ -31,12 +32,15 @@ def tree(name: str) -> Path:
     if dest.is_dir():
         return dest
     DATA.mkdir(parents=True, exist_ok=True)
-    wheels = DATA / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", WHEELS[name], "-d", str(wheels)],
-                   check=True)
-    pkg = WHEELS[name].split("==")[0]
-    version = WHEELS[name].split("==")[1]
-    whl = next(wheels.glob(f"{pkg}-{version}-*.whl"))
+    pkg, version = WHEELS[name].split("==")
+    # a folder of wheels already on disk (the tests' MIGRATE_TEST_WHEELS), else pip download
+    local = os.environ.get("MIGRATE_TEST_WHEELS")
+    whl = next(Path(local).glob(f"{pkg}-{version}-*.whl"), None) if local else None
+    if whl is None:
+        wheels = DATA / "wheels"
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", WHEELS[name], "-d", str(wheels)],
+                       check=True)
+        whl = next(wheels.glob(f"{pkg}-{version}-*.whl"))
     tmp = DATA / (name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     with zipfile.ZipFile(whl) as z:

@@ -24,10 +24,13 @@ def score(case: pathlib.Path, verbose: bool = True) -> dict:
     inp, exp = case / "input", case / "expected"
     findings: dict[str, list] = {}
     diffs = 0
+    from migrate import discover, runner
+
+    project = runner.project_index(inp, discover.walk(inp).entries, Settings())
     for path in sorted(p for p in inp.rglob("*") if p.is_file()):
         rel = path.relative_to(inp).as_posix()
         data = path.read_bytes()
-        r = migrate_file(rel, data, Settings())
+        r = migrate_file(rel, data, Settings(), project=project)
         out = r.new_data if r.new_data is not None else data
         want = (exp / rel).read_bytes()
         findings[rel] = r.findings

@@ -7,18 +7,25 @@ A file's result is reused only when all of these are unchanged:
     code changed gets a fresh cache even without a version bump);
   - the rules (every rules/**/*.yaml file's content);
   - the settings (target, select/ignore, unsafe fixes, shim, excludes);
-  - the API tables of the target torch_npu release (their files' content).
-All but the first make up one fingerprint; a cache with another fingerprint is never read, and
+  - the API tables of the target torch_npu release (their files' content);
+  - the project's re-export index (what the project's own modules import from CUDA-only
+    libraries: lang/python/project.py), since it changes how other files' imports resolve.
+The tool, rules, settings and tables make up one fingerprint; a cache with another fingerprint is never read, and
 is deleted when the new one is saved. Nothing is trusted from file times.
 
 Layout, in DIR (by default the output tree's `.migrate/cache`, which git ignores):
-  index-<fingerprint>.pickle   rel path -> (content hash, blob name or None, FileResult)
+  index-<fingerprint>.pickle   {"files": rel path -> (key, blob name or None, FileResult),
+                                "project": rel path -> (content hash, the file's re-exports)}
+                                where key is the content hash plus the fingerprint of the
+                                project's re-export index (another file's imports can change a
+                                file's result: lang/python/project.py)
   blobs/<hash>                  the migrated bytes of a changed file
 Writes are atomic; a cache that cannot be read (truncated, another Python) is ignored.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -26,7 +33,7 @@ from pathlib import Path
 
 from migrate.model import FileResult
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def digest(data: bytes) -> str:
@@ -59,8 +66,11 @@ class Cache:
         self.dir = Path(directory)
         self.fp = fp
         self.index_path = self.dir / f"index-{fp}.pickle"
-        self._old: dict[str, tuple] = self._load()
+        doc = self._load()
+        self._old: dict[str, tuple] = doc.get("files", {})
+        self._old_project: dict[str, tuple] = doc.get("project", {})
         self._new: dict[str, tuple] = {}
+        self._new_project: dict[str, tuple] = {}
         self.hits = 0
         self.misses = 0
 
@@ -70,10 +80,24 @@ class Cache:
                 doc = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             return {}
-        return doc if isinstance(doc, dict) else {}
+        if not isinstance(doc, dict) or not isinstance(doc.get("files"), dict) or not isinstance(doc.get("project"), dict):
+            return {}
+        return doc
 
     def known(self, rel: str) -> bool:
-        return rel in self._old
+        return rel in self._old or rel in self._old_project
+
+    def project_exports(self, rel: str, content_hash: str) -> list | None:
+        """What this file re-exports for the project index (lang/python/project.py), if cached
+        for these exact bytes."""
+        got = self._old_project.get(rel)
+        if got is None or got[0] != content_hash:
+            return None
+        self._new_project[rel] = got
+        return list(got[1])
+
+    def put_project_exports(self, rel: str, content_hash: str, exports) -> None:
+        self._new_project[rel] = (content_hash, tuple(exports))
 
     def get(self, rel: str, content_hash: str) -> FileResult | None:
         """The cached result for these exact bytes, with new_data loaded; None on a miss."""
@@ -106,8 +130,7 @@ class Cache:
             path = self.dir / "blobs" / blob
             if not path.exists():
                 atomic_write(path, result.new_data, 0o644)
-        saved = FileResult(result.path, result.language, result.status, result.reason, None, result.findings,
-                           result.kernels, result.generated, result.lines, result.diff)
+        saved = dataclasses.replace(result, new_data=None)  # every other field, new ones too
         self._new[rel] = (content_hash, blob, saved)
 
     def save(self) -> None:
@@ -115,7 +138,8 @@ class Cache:
         from migrate.writer import atomic_write
 
         self.dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.index_path, pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL), 0o644)
+        doc = {"files": self._new, "project": self._new_project}
+        atomic_write(self.index_path, pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), 0o644)
         for p in self.dir.glob("index-*.pickle"):
             if p != self.index_path:
                 _unlink(p)

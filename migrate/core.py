@@ -17,11 +17,12 @@ from migrate.textio import UndecodableError, decode
 
 
 def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | None = None,
-                 accept=None) -> FileResult:
+                 accept=None, project=None) -> FileResult:
     """Migrate one file. `path` is POSIX and relative to the scanned root.
 
     `accept(finding) -> bool`, if given, vetoes fixes (the review UI applies only accepted ones);
-    a vetoed fix stays an open finding with a note.
+    a vetoed fix stays an open finding with a note. `project` is the repo-wide ProjectIndex of
+    re-exported names (lang/python/project.py), when the caller built one.
     """
     lang = language or languages.classify(path, data[:128])
     if lang is None:
@@ -31,29 +32,29 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
         return FileResult(path, lang, "unchanged")
     rules = _rules(lang, settings.select, settings.ignore)
     t0 = timing.clock()
-    wanted = prefilter.wants(data, rules)
+    wanted = prefilter.wants(data, rules) or (project is not None and project.mentioned_in(data))
     t1 = timing.clock()
     timing.add("prefilter", t1 - t0)
     if not wanted:
         return FileResult(path, lang, "unchanged", lines=_count_lines(data))
     try:
-        return _migrate(path, data, settings, lang, handler, rules, accept)
+        return _migrate(path, data, settings, lang, handler, rules, accept, project)
     finally:
         timing.add("migrate", timing.clock() - t1)  # parse + rules + fixes + validation
 
 
-def _migrate(path, data, settings, lang, handler, rules, accept) -> FileResult:
+def _migrate(path, data, settings, lang, handler, rules, accept, project) -> FileResult:
     try:
         decoded = decode(data, python=(lang == "python"))
     except UndecodableError as e:
         return FileResult(path, lang, "skipped", reason=str(e))
-    ctx = FileContext(path, decoded.source, lang, settings, rules)
+    ctx = FileContext(path, decoded.source, lang, settings, rules, project)
     try:
         handler.migrate(ctx)
         edits = engine.resolve(ctx, accept)
         finalize = getattr(handler, "finalize", None)
-        if finalize is not None:
-            edits += finalize(ctx)
+        extra = finalize(ctx) if finalize is not None else []
+        edits += extra
         new_source = engine.apply_edits(ctx.source, edits) if edits else ctx.source
         if new_source != ctx.source:
             validate = getattr(handler, "validate", None)
@@ -75,7 +76,7 @@ def _migrate(path, data, settings, lang, handler, rules, accept) -> FileResult:
     return FileResult(
         path, lang, "changed" if changed else "unchanged",
         new_data=decoded.encode(new_source) if changed else None,
-        findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated,
+        findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated, extra_edits=tuple(extra),
         lines=_count_lines(ctx.source),
     )
 

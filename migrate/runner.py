@@ -35,19 +35,20 @@ class RunResult:
 _SETTINGS: Settings | None = None
 _ROOT: Path | None = None
 _DIFFS = True
+_PROJECT = None
 
 
-def _init_worker(root: str, settings: Settings, want_diffs: bool = True) -> None:
-    global _SETTINGS, _ROOT, _DIFFS
-    _SETTINGS, _ROOT, _DIFFS = settings, Path(root), want_diffs
+def _init_worker(root: str, settings: Settings, want_diffs: bool = True, project=None) -> None:
+    global _SETTINGS, _ROOT, _DIFFS, _PROJECT
+    _SETTINGS, _ROOT, _DIFFS, _PROJECT = settings, Path(root), want_diffs, project
 
 
 def _work(rel: str) -> tuple[FileResult, str | None, dict]:
     assert _ROOT is not None and _SETTINGS is not None
-    return _one(_ROOT, rel, _SETTINGS, _DIFFS)
+    return _one(_ROOT, rel, _SETTINGS, _DIFFS, _PROJECT)
 
 
-def _one(root: Path, rel: str, settings: Settings, want_diffs: bool) -> tuple[FileResult, str | None, dict]:
+def _one(root: Path, rel: str, settings: Settings, want_diffs: bool, project=None) -> tuple[FileResult, str | None, dict]:
     """One file, as a worker does it: (result with its diff, hash of the bytes read, stage timings)."""
     from migrate import cache
 
@@ -56,7 +57,7 @@ def _one(root: Path, rel: str, settings: Settings, want_diffs: bool) -> tuple[Fi
     except OSError as e:
         return (FileResult(rel, languages.classify(rel), "error", reason=f"cannot read: {e.strerror or e}"),
                 None, timing.take())
-    r = migrate_file(rel, data, settings)
+    r = migrate_file(rel, data, settings, project=project)
     if r.status == "changed" and want_diffs and r.new_data is not None:
         from migrate import diffs
 
@@ -66,12 +67,52 @@ def _one(root: Path, rel: str, settings: Settings, want_diffs: bool) -> tuple[Fi
     return r, cache.digest(data), timing.take()
 
 
-def migrate_one(root: Path, rel: str, settings: Settings) -> FileResult:
-    try:
-        data = (root / rel).read_bytes()
-    except OSError as e:
-        return FileResult(rel, languages.classify(rel), "error", reason=f"cannot read: {e.strerror or e}")
-    return migrate_file(rel, data, settings)
+def migrate_one(root: Path, rel: str, settings: Settings, project=None) -> FileResult:
+    return _one(root, rel, settings, False, project)[0]
+
+
+def project_index(root: Path, entries: list[discover.Entry], settings: Settings, *,
+                  hashes: dict[str, str] | None = None, store=None):
+    """Names the project's own Python modules re-export from CUDA-only libraries (see
+    lang/python/project.py). Reads only the Python files that mention those libraries.
+
+    With a run cache (`store`) and the content hashes of the files (`hashes`), each file's exports
+    are reused while its bytes are unchanged, and recorded for the next run."""
+    import re
+
+    from migrate import ruleset
+    from migrate.lang.python import matchers, project
+
+    rules = [r for r in ruleset.select(ruleset.rules_for("python"), settings.select, settings.ignore) if r.matcher == "api"]
+    words = {w for r in rules for w in r.triggers}
+    if not words:
+        return None
+    rx = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(words)))
+    api = matchers.get("api")
+
+    cares = lambda q: any(api.cares(r, q) for r in rules)  # noqa: E731
+    exports: list = []
+    for e in entries:
+        if not e.rel.endswith(".py") or e.size >= 4_000_000:
+            continue
+        h = hashes.get(e.rel) if hashes is not None else None
+        if store is not None and h is not None:
+            got = store.project_exports(e.rel, h)
+            if got is not None:  # this file's exports, from the cache: not read again
+                exports += got
+                continue
+        try:
+            data = (root / e.rel).read_bytes()
+        except OSError:
+            continue
+        got = project.file_exports(e.rel, data, cares) if rx.search(data) else []
+        if store is not None:
+            from migrate.cache import digest
+
+            store.put_project_exports(e.rel, h or digest(data), got)
+        exports += got
+    index = project.from_exports(exports)
+    return index if index.exports else None
 
 
 def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:
@@ -92,18 +133,20 @@ def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:
     return out
 
 
-def iter_results(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int) -> Iterator[FileResult]:
+def iter_results(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int,
+                 project=None) -> Iterator[FileResult]:
     """Migrate files, largest first so the pool stays balanced; yields as each is done."""
-    for r, _hash, _t in _iter(root, entries, settings, jobs, want_diffs=False):
+    for r, _hash, _t in _iter(root, entries, settings, jobs, want_diffs=False, project=project):
         yield r
 
 
-def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int, want_diffs: bool):
+def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int, want_diffs: bool,
+          project=None):
     ordered = sorted(entries, key=lambda e: (-e.size, e.rel))
     rels = [e.rel for e in ordered]
     if jobs <= 1 or len(rels) < 2 * jobs:
         for rel in rels:
-            yield _one(root, rel, settings, want_diffs)
+            yield _one(root, rel, settings, want_diffs, project)
         return
     import multiprocessing as mp
 
@@ -114,7 +157,7 @@ def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: i
     # small chunks: sizes fall steeply (largest first), so big chunks would leave one worker
     # with the tail; 4 files per task keeps the pipe traffic low all the same
     chunk = max(1, min(4, len(rels) // (jobs * 16)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs, project)) as pool:
         yield from pool.imap_unordered(_work, rels, chunksize=chunk)
 
 
@@ -182,34 +225,45 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         write_s += timing.clock() - tw
 
     misses = todo
-    if cache_dir is not None:
+    if cache_dir is None:
+        tp = timing.clock()
+        project = project_index(src, todo, settings)
+        times["project"] = timing.clock() - tp
+        pfp = ""
+    else:
         from migrate import cache as cache_mod
 
         store = cache_mod.Cache(cache_dir, cache_mod.fingerprint(settings))
+        hashes: dict[str, str] = {}
+        for e in todo:  # one read per file the cache knows; the others go to the workers
+            if store.known(e.rel):
+                try:
+                    hashes[e.rel] = cache_mod.digest((src / e.rel).read_bytes())
+                except OSError:
+                    pass
+        tp = timing.clock()
+        # results depend on the project's re-exports too (another file's imports): they are part
+        # of each cached result's key
+        project = project_index(src, todo, settings, hashes=hashes, store=store)
+        times["project"] = timing.clock() - tp
+        pfp = project.fingerprint() if project is not None else ""
         misses = []
         for e in todo:
-            if not store.known(e.rel):
-                misses.append(e)
-                continue
-            try:
-                data = (src / e.rel).read_bytes()
-            except OSError:
-                misses.append(e)
-                continue
-            hit = store.get(e.rel, cache_mod.digest(data))
+            h = hashes.get(e.rel)
+            hit = store.get(e.rel, h + pfp) if h is not None else None
             if hit is None:
                 misses.append(e)
             else:
                 finish(hit)
-        times["cache"] = timing.clock() - t1 - write_s
+        times["cache"] = timing.clock() - t1 - write_s - times["project"]
 
     tm = timing.clock()
     stages: dict[str, float] = {}
-    for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs):
+    for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs, project):
         for k, v in spent.items():
             stages[k] = stages.get(k, 0.0) + v
         if store is not None and content_hash is not None:
-            store.put(r.path, content_hash, r)
+            store.put(r.path, content_hash + pfp, r)
         finish(r)
     times["migrate_wall"] = timing.clock() - tm
     # per-file stages, summed over the worker processes (CPU-seconds, not wall)

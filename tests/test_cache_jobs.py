@@ -171,3 +171,30 @@ def test_cli_cache_location_and_no_cache(repo, tmp_path, cli):
     rep2 = json.loads((out2 / ".migrate" / "report" / "report.json").read_text())
     assert "cache" not in rep2
     assert rep2["findings"] == rep["findings"] and rep2["diffs"] == rep["diffs"]
+
+
+def test_a_re_export_change_in_another_file_invalidates_its_importers(tmp_path):
+    """main.py's result depends on what dist_utils.py imports (the project index): main.py is
+    unchanged, yet a second run must not serve its old findings once dist_utils stops importing
+    apex; each file's re-exports are themselves cached by content."""
+    src = tmp_path / "src"
+    (src / "pkg").mkdir(parents=True)
+    (src / "pkg" / "__init__.py").write_text("")
+    dist = src / "pkg" / "dist_utils.py"
+    dist.write_text("try:\n    from apex import amp\nexcept ImportError:\n    amp = None\n")
+    (src / "pkg" / "main.py").write_text("from .dist_utils import amp\nmodel, opt = amp.initialize(model, opt)\n")
+    out, cdir = tmp_path / "out", tmp_path / "cache"
+
+    def apex_uses(rep):
+        return [(f["path"], f["line"]) for f in rep["findings"] if f["rule"] == "apex" and f["path"] == "pkg/main.py"]
+
+    first, rep1 = do_run(src, out, cache_dir=cdir)
+    assert apex_uses(rep1) == [("pkg/main.py", 2)]
+    again, rep2 = do_run(src, out, cache_dir=cdir)
+    assert again.cache["misses"] == 0 and rep2 == rep1
+    dist.write_text("def amp_initialize(model, opt):\n    return model, opt\namp = None\n")
+    third, rep3 = do_run(src, out, cache_dir=cdir)
+    assert apex_uses(rep3) == []
+    assert third.cache["misses"] == len(third.results)  # the index changed: nothing served stale
+    _, fresh = do_run(src, tmp_path / "fresh")
+    assert rep3 == fresh

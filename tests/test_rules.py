@@ -59,7 +59,7 @@ def test_docs_render_for_every_rule():
 def test_select_and_ignore():
     rules = python_rules()
     ids = {r.id for r in select(rules, select=("torch-cuda-",))}
-    assert ids == {"torch-cuda-api", "torch-cuda-unsupported", "torch-cuda-caveat", "torch-cuda-guard"}
+    assert ids == {"torch-cuda-api", "torch-cuda-unsupported", "torch-cuda-caveat", "torch-cuda-guard", "torch-cuda-indirect"}
     assert "device-string" not in {r.id for r in select(rules, ignore=("device-string",))}
     assert "perf-fused-optimizer" not in {r.id for r in select(rules)}  # opt-in
     assert "perf-fused-optimizer" in {r.id for r in select(rules, select=("perf-",))}

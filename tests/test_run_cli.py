@@ -118,3 +118,33 @@ def test_shim_mode_keeps_torch_cuda_and_adds_the_shim(tmp_path, cli):
     assert "torch.cuda.synchronize()" in t  # the shim patches it at run time
     assert "x.device.type == 'npu'" in t  # the shim does not cover comparisons
     assert "import torch_npu\n" not in t
+
+
+def test_names_re_exported_by_project_modules_are_resolved(tmp_path, cli):
+    """dist_utils re-exports apex names; main.py's uses are reported, its import is not rewritten."""
+    src = make_repo(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/dist_utils.py": "try:\n    from apex import amp\n    from apex.optimizers import FusedAdam\nexcept ImportError:\n    amp = FusedAdam = None\n",
+        "pkg/main.py": "from .dist_utils import FusedAdam, amp\nopt = FusedAdam(params)\nmodel, opt = amp.initialize(model, opt)\n",
+        "other.py": "from pkg.dist_utils import amp as apex_amp\napex_amp.scale_loss(loss, opt)\n",
+    })
+    out = tmp_path / "out"
+    cli("run", src, "--out", out, "--unsafe-fixes", "-q")
+    rep = report_of(out)
+    uses = {(f["path"], f["line"], f["api"]) for f in rep["findings"] if f["rule"] == "apex"}
+    assert ("pkg/main.py", 2, "apex.optimizers.FusedAdam") in uses
+    assert ("pkg/main.py", 3, "apex.amp.initialize") in uses
+    assert ("other.py", 2, "apex.amp.scale_loss") in uses
+    assert (out / "pkg/main.py").read_text().startswith("from .dist_utils import FusedAdam, amp\n")
+    assert "from torch_npu.optim import NpuFusedAdamW as FusedAdam" in (out / "pkg/dist_utils.py").read_text()
+
+
+def test_shim_report_says_what_the_shim_does_not_cover(tmp_path, cli):
+    src = make_repo(tmp_path, {"train.py": "import torch\nif __name__ == '__main__':\n    torch.cuda.synchronize()\n"})
+    out = tmp_path / "out"
+    r = cli("run", src, "--out", out, "--shim")
+    rep = report_of(out)
+    assert rep["notes"] and "does not cover" in rep["notes"][0]["title"]
+    assert "is_available() is True" in (out / ".migrate" / "report" / "report.md").read_text()
+    assert "does not cover" in (out / ".migrate" / "report" / "report.html").read_text()
+    assert "note:" in r.stdout

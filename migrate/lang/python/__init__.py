@@ -26,7 +26,7 @@ class PyFile:
         self.ctx = ctx
         self.tree = tree
         self.root = tree.root_node
-        self.index = Index.build(self.root, caps)
+        self.index = Index.build(self.root, ctx.project, ctx.path, caps)
         self.newline = "\r\n" if b"\r\n" in ctx.source else "\n"
 
     @cached_property
@@ -37,6 +37,11 @@ class PyFile:
 
     def node_text(self, node) -> str:
         return text(node)
+
+
+def _resolved_only(rule, matcher) -> bool:
+    got = getattr(matcher, "resolved_only", False)
+    return got(rule) if callable(got) else got
 
 
 def _first_error_line(root) -> int | None:
@@ -65,8 +70,7 @@ def migrate(ctx: FileContext) -> None:
         active = [(r, m) for r, m in active if not r.options.get("shim_covered")]
     chain_rules = [(r, m) for r, m in active if hasattr(m, "chain")]
     # rules whose chain() needs a chain resolved through the imports skip the (many) others
-    unresolved_rules = [(r, m) for r, m in chain_rules if not getattr(m, "resolved_only", False)]
-    plan: dict[str, list] = {}  # qualname -> the chain rules that act on it (`relevant`)
+    unresolved_rules = [(r, m) for r, m in chain_rules if not _resolved_only(r, m)]
     string_rules = [(r, m) for r, m in active if hasattr(m, "string")]
     import_rules = [(r, m) for r, m in active if hasattr(m, "imports")]
     for r, m in active:
@@ -83,8 +87,14 @@ def migrate(ctx: FileContext) -> None:
     for local, cands in pf.index.imports.items():
         if any(m.cares(r, c.qualname) for c in cands for r, m in carers):
             words.add(local)
-    if not words:
-        return
+    if words:
+        _scan(pf, words, chain_rules, unresolved_rules, string_rules)
+    _drop_npu_aware(pf)
+
+
+def _scan(pf: PyFile, words, chain_rules, unresolved_rules, string_rules) -> None:
+    ctx, root = pf.ctx, pf.root
+    plan: dict[str, list] = {}  # qualname -> the chain rules that act on it (`relevant`)
     # ASCII case-insensitive, as the prefilter: search the lower-cased bytes (same offsets) with a
     # plain alternation, much faster than re.IGNORECASE
     rx = re.compile(b"|".join(re.escape(w.lower().encode()) for w in sorted(words, key=len, reverse=True)))
@@ -126,6 +136,53 @@ def migrate(ctx: FileContext) -> None:
                                       if not hasattr(mm, "relevant") or mm.relevant(r, q)]
             for r, mm in todo:
                 mm.chain(pf, r, chain)
+
+
+_NPU_MENTION = re.compile(r"\bnpu\b|is_npu|torch_npu|['\"]npu", re.I)
+
+
+def _drop_npu_aware(pf: PyFile) -> None:
+    """Code that already handles NPU needs no migration: an `if`/`elif` chain with an NPU branch
+    (`if x.is_cuda: ... elif x.is_npu: ...`), or a statement whose NPU twin stands next to it
+    (`self.is_cuda = ...` followed by `self.is_npu = ...`). Fixes there would only duplicate it."""
+    keep = []
+    for f in pf.ctx.findings:
+        if f.edits and _npu_aware(pf, f.start):
+            note = pf.ctx.rules.get("already-npu-aware")
+            if note is not None:  # still listed, so every CUDA line is accounted for
+                keep.append(f)
+                f.rule, f.edits, f.requires = note.id, (), ()
+                f.severity, f.safety, f.effort = note.severity, note.safety, note.effort
+                f.message = note.message.format(api=f.api or "")
+            continue
+        keep.append(f)
+    pf.ctx.findings = keep
+
+
+def _npu_aware(pf: PyFile, offset: int) -> bool:
+    node = pf.root.descendant_for_byte_range(offset, offset)
+    stmt = node
+    while stmt is not None and stmt.parent is not None and stmt.parent.type not in ("block", "module"):
+        stmt = stmt.parent
+    if stmt is not None and stmt.parent is not None:
+        twin = _cuda_to_npu(text(stmt))
+        for sib in (stmt.prev_named_sibling, stmt.next_named_sibling):
+            if sib is not None and text(sib) == twin and twin != text(stmt):
+                return True
+    cur = node
+    while cur is not None:
+        if cur.type == "if_statement":
+            conds = [cur.child_by_field_name("condition")]
+            conds += [c.child_by_field_name("condition") for c in cur.children_by_field_name("alternative")
+                      if c.type == "elif_clause"]
+            if any(c is not None and _NPU_MENTION.search(text(c)) for c in conds):
+                return True
+        cur = cur.parent
+    return False
+
+
+def _cuda_to_npu(s: str) -> str:
+    return s.replace("cuda", "npu").replace("CUDA", "NPU").replace("nccl", "hccl")
 
 
 def finalize(ctx: FileContext) -> list[Edit]:

@@ -11,6 +11,7 @@ file context. Matchers implement any of:
 Two optional hints let the handler skip calls that would do nothing (speed only, never results):
   relevant(rule, qualname) False when chain() ignores a chain resolved to qualname
   resolved_only = True     chain() ignores chains that do not resolve through the imports
+                           (or a method resolved_only(rule) when that depends on the rule)
 """
 
 from __future__ import annotations
@@ -91,20 +92,26 @@ class TorchCuda:
     X), `unsupported` (a finding for every other X) and `caveat` (names that exist but behave
     differently)."""
 
-    resolved_only = True  # chain() ignores chains whose base is not an import (qualname None)
+    def resolved_only(self, rule) -> bool:
+        """chain() ignores chains whose base is not an import, but for the `indirect` role."""
+        return rule.options.get("role") != "indirect"
 
     def cares(self, rule, qualname: str) -> bool:
         return match_pattern(qualname, "torch.cuda.*")
 
     def relevant(self, rule, qualname: str) -> bool:
         """False when chain() does nothing for a chain resolved to `qualname`."""
-        return match_pattern(qualname, "torch.cuda.*")
+        return rule.options.get("role") != "indirect" and match_pattern(qualname, "torch.cuda.*")
 
     def chain(self, pf, rule, chain: Chain) -> None:
         q = chain.qualname
+        role = rule.options.get("role")
+        if role == "indirect":
+            return self._indirect(pf, rule, chain)
         if not q or not match_pattern(q, "torch.cuda.*"):
             return
-        role = rule.options.get("role")
+        if chain.binding is not None and chain.binding.via_project:
+            return  # the module that imports it from torch.cuda is migrated itself
         rest = q.split(".")[2:]
         bq_len = len(chain.binding.qualname.split("."))
         renames = options(rule).get("renames", {})
@@ -150,6 +157,21 @@ class TorchCuda:
         new_q = "torch.npu" + "".join("." + p for p in new_rest)
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=edits, requires=("torch_npu",),
                       api=q, old=q, new=new_q)
+
+    def _indirect(self, pf, rule, chain: Chain) -> None:
+        """`self.torch.cuda.X` / `mod.cuda.X` on an unresolved base whose X is a torch.npu name."""
+        if chain.qualname is not None:
+            return
+        names = chain.names
+        for i in range(1, len(names) - 1):
+            if names[i] == "cuda" and names[i - 1] in ("torch", "th"):
+                rest = names[i + 1:]
+                new_rest, ok = _npu_target(pf, rest, options(rule).get("renames", {}))
+                if ok:
+                    base = ".".join(names[:i])
+                    pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=".".join(names),
+                                  name=".".join(names), base=base, new=f"{base}.npu." + ".".join(new_rest))
+                return
 
     def imports(self, pf, rule, stmt) -> None:
         role = rule.options.get("role")
@@ -348,6 +370,10 @@ class TensorMethod:
             return
         if parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == chain.top:
             return  # someone sets .is_cuda/.cuda on their own object
+        if name in attributes and chain.top.type == "attribute":
+            base = pf.ctx.snippet(chain.top.start_byte, last.start_byte)  # e.g. "self."
+            if re.search(rb"(^|[^\w.])" + re.escape(base.encode()) + re.escape(name.encode()) + rb"\s*=[^=]", pf.ctx.source):
+                return  # the project's own attribute (`self.is_cuda = ...` in this file)
         if name in attributes:
             lib = _guards_cuda_only_library(pf, chain.top, options(rule).get("cuda_only_libraries", ()), strict=True)
             if lib:
@@ -509,7 +535,7 @@ def _used_as_device(pf, assignment, name: str, options: dict) -> bool:
 
 
 _DEVICE_VALUE = re.compile(r"^cuda(:\d+)?$")
-_DEVICE_TEMPLATE = re.compile(r"^cuda:(\{\w*\}|%d|%s|%i)$")
+_DEVICE_TEMPLATE = re.compile(r"^cuda:(\{\w*\}|%d|%s|%i)?$")
 
 
 def _template_position(node):
@@ -519,7 +545,7 @@ def _template_position(node):
             and p.parent is not None and p.parent.type == "call":
         return p.parent
     if p is not None and p.type == "binary_operator" and p.child_by_field_name("left") == node \
-            and text(p.child_by_field_name("operator")) == "%":
+            and text(p.child_by_field_name("operator")) in ("%", "+"):
         return p
     return None
 
@@ -764,11 +790,14 @@ class Api:
         if not q:
             return
         entry, pat = _entry_for(rule, q)
-        if entry is None:
+        if entry is None or entry.get("skip"):
             return
         if len(chain.parts) == 1 and _is_assignment_target(chain.top):
             return  # `cp = None` in an ImportError fallback rebinds the name; it is not a use
         b = chain.binding
+        if b.via_project:
+            self._report(pf, rule, chain.top, q, entry)  # re-exported: report the use, fix the source module
+            return
         if b.from_module is not None and entry.get("replace") and _entry_for(rule, b.qualname)[0] is entry:
             # rewritten at the import, the local name stays: the use carries the import's fix,
             # so it is fixed exactly when the import is (the engine applies identical edits once)
@@ -800,7 +829,7 @@ class Api:
         mapping, reported = {}, []
         for imp in items:
             entry, pat = _entry_for(rule, imp.qualname)
-            if entry is None or not entry.get("at_import", True):
+            if entry is None or entry.get("skip") or not entry.get("at_import", True):
                 continue
             reported.append((imp, entry))
             target = entry.get("replace")
@@ -853,6 +882,11 @@ class ShimEntry:
                       requires=("from torch_npu.contrib import transfer_to_npu",), safety=Safety.SAFE)
 
 
+@register("handler")
+class Handler:
+    """Rules whose findings the Python handler itself produces (see lang/python/__init__.py)."""
+
+
 # --------------------------------------------------------------------------------------------
 # Triton kernel launches: `kernel[grid](...)` of a function decorated with @triton.jit
 
@@ -890,3 +924,6 @@ class TritonLaunch:
                 continue
             call = sub.parent
             pf.ctx.report(rule, call.start_byte, call.end_byte, api=m.group(1).decode(), kernel=m.group(1).decode())
+
+
+from migrate.lang.python import build_matchers  # noqa: E402,F401  (registers build-file matchers)
