@@ -126,12 +126,13 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=10)
     args = ap.parse_args()
     env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: .pyc files exist (the warm-up writes them)
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "train.py"
         path.write_text(FILE)
         lines = FILE.count("\n")
         cmd = [sys.executable, "-m", "migrate", "check", str(path)]
-        subprocess.run(cmd, env=env, capture_output=True)  # warm the OS file cache
+        subprocess.run(cmd, env=env, capture_output=True)  # warm the OS file cache and .pyc files
         import resource
 
         times, cpu = [], []

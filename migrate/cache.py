@@ -28,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import pickle
 from pathlib import Path
 
 from migrate.model import FileResult
@@ -75,6 +74,8 @@ class Cache:
         self.misses = 0
 
     def _load(self) -> dict:
+        import pickle  # here, not at import: `migrate check` only needs digest()
+
         try:
             with open(self.index_path, "rb") as f:
                 doc = pickle.load(f)
@@ -135,6 +136,8 @@ class Cache:
 
     def save(self) -> None:
         """Write the index of this run's files; drop other fingerprints' indexes and unused blobs."""
+        import pickle
+
         from migrate.writer import atomic_write
 
         self.dir.mkdir(parents=True, exist_ok=True)

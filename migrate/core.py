@@ -6,7 +6,6 @@ unexpected error becomes an `error` result with the original bytes kept.
 
 from __future__ import annotations
 
-import traceback
 from functools import cache
 
 from migrate import engine, languages, prefilter, ruleset, timing
@@ -68,6 +67,8 @@ def _migrate(path, data, settings, lang, handler, rules, accept, project) -> Fil
         return FileResult(path, lang, "error", reason="nesting too deep to analyse; file left unchanged",
                           lines=_count_lines(ctx.source))
     except Exception as e:  # noqa: BLE001 - one file's internal error must not stop the run
+        import traceback
+
         where = traceback.extract_tb(e.__traceback__)[-1]
         return FileResult(path, lang, "error",
                           reason=f"internal error: {type(e).__name__}: {e} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})",

@@ -21,9 +21,9 @@ _INCLUDE_ROOTS = ("", "third_party/hccl/inc/")
 
 
 def _data_dir():
-    from importlib import resources  # imported on first use: keep `import migrate.tables` cheap
+    from migrate.resources import data_dir  # the package's own folder (importlib.resources costs imports)
 
-    return resources.files("migrate") / "data" / "torch_npu"
+    return data_dir() / "torch_npu"
 
 
 def _supported_versions() -> tuple[str, ...]:
@@ -45,18 +45,49 @@ def _rows(text: str) -> list[list[str]]:
 
 
 class ApiTable:
-    """The API of one torch_npu release."""
+    """The API of one torch_npu release. Each part is read and indexed on first use: checking a
+    Python file never reads the C++ and ACL tables."""
 
-    def __init__(self, version: str, files: dict[str, str]):
+    def __init__(self, version: str, files):
+        """`files`: file name -> its text, or a callable that reads it."""
         self.version = version
-        self.python_names: frozenset[str] = frozenset(r[0] for r in _rows(files["python_api.txt"]))
-        self.aten_ops: frozenset[str] = frozenset(r[0] for r in _rows(files["aten_ops.txt"]))
-        self._acl = self._prototypes(files["acl_functions.tsv"])
-        self._hccl = self._prototypes(files["hccl_functions.tsv"])
-        self.constants: dict[str, str] = {r[0]: r[1] for r in _rows(files["c_constants.txt"])}
-        cpp = _rows(files["cpp_api.txt"])
-        self.cpp_names = frozenset(r[1] for r in cpp if r[0] == "name")
-        self.headers = frozenset(r[1] for r in cpp if r[0] == "header")
+        self._files = files
+
+    def _text(self, name: str) -> str:
+        got = self._files[name]
+        return got() if callable(got) else got
+
+    @functools.cached_property
+    def python_names(self) -> frozenset[str]:
+        return frozenset(r[0] for r in _rows(self._text("python_api.txt")))
+
+    @functools.cached_property
+    def aten_ops(self) -> frozenset[str]:
+        return frozenset(r[0] for r in _rows(self._text("aten_ops.txt")))
+
+    @functools.cached_property
+    def _acl(self) -> dict[str, list[str]]:
+        return self._prototypes(self._text("acl_functions.tsv"))
+
+    @functools.cached_property
+    def _hccl(self) -> dict[str, list[str]]:
+        return self._prototypes(self._text("hccl_functions.tsv"))
+
+    @functools.cached_property
+    def constants(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in _rows(self._text("c_constants.txt"))}
+
+    @functools.cached_property
+    def _cpp(self) -> list[list[str]]:
+        return _rows(self._text("cpp_api.txt"))
+
+    @functools.cached_property
+    def cpp_names(self) -> frozenset[str]:
+        return frozenset(r[1] for r in self._cpp if r[0] == "name")
+
+    @functools.cached_property
+    def headers(self) -> frozenset[str]:
+        return frozenset(r[1] for r in self._cpp if r[0] == "header")
 
     @staticmethod
     def _prototypes(text: str) -> dict[str, list[str]]:
@@ -145,7 +176,11 @@ def _load(version: str) -> ApiTable:
     d = _data_dir() / version
     names = ("python_api.txt", "aten_ops.txt", "acl_functions.tsv", "hccl_functions.tsv",
              "c_constants.txt", "cpp_api.txt")
-    return ApiTable(version, {n: (d / n).read_text(encoding="utf-8") for n in names})
+    return ApiTable(version, {n: functools.partial(_read, d / n) for n in names})
+
+
+def _read(path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 @functools.cache
