@@ -84,13 +84,28 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
     from migrate.lang.python import matchers, project
 
     rules = [r for r in ruleset.select(ruleset.rules_for("python"), settings.select, settings.ignore) if r.matcher == "api"]
-    words = {w for r in rules for w in r.triggers}
-    if not words:
+    # the CUDA-only libraries the rules name (apex, flash_attn, ...). Not torch: every module
+    # imports torch, and a file that takes `torch` or `nn` from a project module is rare, while
+    # indexing them would send every file of a big repo to the parser (`mentioned_in`).
+    libraries = sorted({pat.split(".")[0] for r in rules for entry in r.options.get("apis", ())
+                        for pat in entry["match"]} - {"torch"})
+    if not libraries:
         return None
-    rx = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(words)))
-    api = matchers.get("api")
+    # only files with an import line naming one of them (as the first part of a dotted name:
+    # `from .integrations.deepspeed import x` is the project's own) are parsed
+    names = [x.encode() for x in libraries]
+    import_line = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.M)
+    library = re.compile(rb"(?<![\w.])(?:" + b"|".join(re.escape(x) for x in names) + rb")\b")
 
-    cares = lambda q: any(api.cares(r, q) for r in rules)  # noqa: E731
+    def imports_one(data: bytes) -> bool:
+        if not any(x in data for x in names):
+            return False
+        return any(library.search(m.group()) for m in import_line.finditer(data))
+
+    api = matchers.get("api")
+    roots = frozenset(libraries)
+
+    cares = lambda q: q.split(".", 1)[0] in roots and any(api.cares(r, q) for r in rules)  # noqa: E731
     exports: list = []
     for e in entries:
         if not e.rel.endswith(".py") or e.size >= 4_000_000:
@@ -105,7 +120,7 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
             data = (root / e.rel).read_bytes()
         except OSError:
             continue
-        got = project.file_exports(e.rel, data, cares) if rx.search(data) else []
+        got = project.file_exports(e.rel, data, cares) if imports_one(data) else []
         if store is not None:
             from migrate.cache import digest
 
