@@ -848,19 +848,57 @@ class Api:
 # Source patterns (performance advice for hand-written ops)
 
 
+def _literal_lines(src: bytes, literals) -> list[tuple[int, int]]:
+    """Byte ranges to search for a pattern whose matches start on a line holding one of
+    `literals`: each such line and the next one (a match may run on, e.g. `\\s*\\(`), merged."""
+    starts = set()
+    for lit in literals:
+        lit = lit.encode()
+        i = src.find(lit)
+        while i != -1:
+            ls = src.rfind(b"\n", 0, i) + 1
+            starts.add(ls)
+            nl = src.find(b"\n", i)
+            if nl == -1:
+                break
+            i = src.find(lit, nl)  # the rest of this line is covered
+    out: list[tuple[int, int]] = []
+    for ls in sorted(starts):
+        le = src.find(b"\n", ls)
+        le = len(src) if le == -1 else src.find(b"\n", le + 1)
+        le = len(src) if le == -1 else le
+        if out and ls <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], le))
+        else:
+            out.append((ls, le))
+    return out
+
+
+_PATTERNS: dict[str, re.Pattern] = {}
+
+
 @register("pattern")
 class Pattern:
+    """Regexes over the source. An entry's optional `literals` (strings every match contains on
+    the line where it starts) limit the search to those lines: same matches, far less work."""
+
     def file(self, pf, rule) -> None:
+        src = pf.ctx.source
         for entry in rule.options.get("patterns", ()):
-            rx = re.compile(entry["regex"].encode(), re.M)
-            for m in rx.finditer(pf.ctx.source):
-                node = pf.root.descendant_for_byte_range(m.start(), m.start())
-                if node is None or node.type == "comment":
-                    continue
-                if node.type in ("string_content", "string_start") and not entry.get("in_strings"):
-                    continue
-                pf.ctx.report(rule, m.start(), m.end(), message=entry.get("message"),
-                              suggestion=entry.get("suggestion"), api=entry.get("api"))
+            rx = _PATTERNS.get(entry["regex"])
+            if rx is None:
+                rx = _PATTERNS[entry["regex"]] = re.compile(entry["regex"].encode(), re.M)
+            literals = entry.get("literals")
+            ranges = _literal_lines(src, literals) if literals else [(0, len(src))]
+            for start, end in ranges:
+                for m in rx.finditer(src, start, end):
+                    node = pf.root.descendant_for_byte_range(m.start(), m.start())
+                    if node is None or node.type == "comment":
+                        continue
+                    if node.type in ("string_content", "string_start") and not entry.get("in_strings"):
+                        continue
+                    pf.ctx.report(rule, m.start(), m.end(), message=entry.get("message"),
+                                  suggestion=entry.get("suggestion"), api=entry.get("api"))
 
 
 # --------------------------------------------------------------------------------------------
