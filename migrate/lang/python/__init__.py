@@ -82,10 +82,15 @@ def migrate(ctx: FileContext) -> None:
             m.imports(pf, r, stmt)
 
     words = {w for r, _ in active for w in r.triggers}
-    # local names bound to something a rule cares about (e.g. `amp` from `from apex import amp`)
-    carers = [(r, m) for r, m in chain_rules if hasattr(m, "cares")]
+    # local names bound to something a rule cares about (e.g. `amp` from `from apex import amp`).
+    # The names a rule acts on contain one of its trigger words, so a use `local.x.y` shows one in
+    # its own text unless the import hid it: `amp` for apex.amp, `tc` for torch.cuda. Only those
+    # locals are words; `torch` and `nn` would send every `torch.*` / `nn.*` to the resolver.
+    carers = [(r, m, [t.lower() for t in r.triggers]) for r, m in chain_rules if hasattr(m, "cares")]
     for local, cands in pf.index.imports.items():
-        if any(m.cares(r, c.qualname) for c in cands for r, m in carers):
+        low = local.lower()
+        if any(m.cares(r, c.qualname) and (not ts or any(t in c.qualname.lower() and t not in low for t in ts))
+               for c in cands for r, m, ts in carers):
             words.add(local)
     if words:
         _scan(pf, words, chain_rules, unresolved_rules, string_rules)
