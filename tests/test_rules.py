@@ -110,3 +110,27 @@ def test_a_language_folder_holds_only_that_languages_rules(tmp_path):
     with pytest.raises(RuleError, match="rules under rules/python/ are for python only"):
         load_file(bad)
     assert [r.id for r in rules_for("python")] == [r.id for r in python_rules()]
+
+
+def test_plain_torch_code_is_not_sent_to_the_parser():
+    """Every Python rule has triggers (none means: parse every file), and model code without a
+    CUDA word stays below the prefilter (`input` holds `npu`)."""
+    from migrate import prefilter
+    from migrate.ruleset import rules_for
+
+    rules = select(rules_for("python"))
+    assert [r.id for r in rules if not r.triggers] == []
+    plain = (b"import torch\nfrom torch import nn\n\n"
+             b"class Head(nn.Module):\n    def forward(self, input_ids, inputs_embeds=None):\n"
+             b"        return nn.functional.relu(torch.ones(3)) + input_ids\n")
+    assert not prefilter.wants(plain, rules)
+
+
+def test_aliased_imports_are_still_resolved():
+    """An import that hides the trigger word (`amp` for apex.amp) still makes its uses hits."""
+    from migrate.core import migrate_file
+    from migrate.settings import Settings
+
+    src = b"from apex import amp\nfrom torch import nn\n\ndef setup(model, opt):\n    return amp.initialize(nn.Sequential(model), opt)\n"
+    r = migrate_file("m.py", src, Settings())
+    assert [(f.rule, f.line) for f in r.findings] == [("apex", 1), ("apex", 5)]
