@@ -7,6 +7,7 @@ The repos are real corpus inputs copied into tmp_path and committed to a real gi
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import random
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from migrate.core import migrate_file
-from migrate.review.app import HelpScreen, ReviewApp
+from migrate.review.app import ExplainScreen, HelpScreen, ReviewApp
 from migrate.review.model import ACCEPTED, SKIPPED, Session, change_key
 from migrate.settings import Settings
 
@@ -214,6 +215,41 @@ def test_question_mark_opens_help_and_any_key_closes_it_without_deciding(repo):
     assert s.decisions == {}
 
 
+def test_e_explains_the_current_change_on_the_whole_screen_at_80x24(repo):
+    """The details panel shows only the start at 80x24; `e` shows all of it: why and the example."""
+    s = load(repo)
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("j")
+            await pilot.press("e")
+            await pilot.pause()
+            screen = app.screen
+            shown = str(screen.query_one("#explain-text").content) if isinstance(screen, ExplainScreen) else ""
+            region = screen.query_one("#explain").scrollable_content_region if shown else None
+            if region is not None:  # the rows as laid out on screen (the why wraps)
+                from rich.console import Console
+
+                con = Console(width=region.width, record=True, file=io.StringIO())
+                con.print(screen.query_one("#explain-text").content)
+                shown, visible = con.export_text(), region.height
+            await pilot.press("pagedown")  # scrolls, does not close
+            still = isinstance(app.screen, ExplainScreen)
+            await pilot.press("y")  # any other key closes, and does nothing else
+            await pilot.pause()
+            return shown, visible, still, isinstance(app.screen, ExplainScreen), (app.fi, app.ci)
+
+    shown, visible, still, after, cursor = asyncio.run(go())
+    c = s.files[0].changes[1]
+    assert shown.startswith(c.rule) and f"benchmark.py:{c.line}" in shown
+    assert "Why:" in shown and "Example (" in shown and f"Docs: migrate explain {c.rule}" in shown
+    example_at = next(i for i, line in enumerate(shown.splitlines()) if line.startswith("Example ("))
+    assert example_at + 2 < visible <= 22  # the example is on screen without scrolling
+    assert still and not after
+    assert s.decisions == {} and cursor == (0, 1)
+
+
 def test_q_writes_atomically_keeps_mode_and_a_second_q_changes_nothing(repo):
     os.chmod(repo / "benchmark.py", 0o755)
     before = snapshot(repo)
@@ -324,11 +360,28 @@ def test_renders_at_80x24_and_side_by_side_when_wide(repo):
     assert f"> change 1/{n}  torch-cuda-api  [pending]" in diff and "-    8 from torch import cuda" in diff
     assert " | " not in diff
     assert "Why:" in details and "torch-cuda-api" in details and "fix: safe" in details and "Example" in details
-    assert f"benchmark.py  {n}c {n_open}!" in files
-    narrow, diff, _, _ = asyncio.run(go((200, 50)))
+    assert f"> benchmark.py  {n} changes (0 yes, 0 no, {n} left), {n_open} open findings" in files
+    assert max(len(line) for line in files.splitlines()) <= 80
+    narrow, diff, _, files = asyncio.run(go((200, 50)))
     assert not narrow
+    assert f"> benchmark.py\n    {n} changes, {n} left, {n_open} open\n" in files
     row = next(line for line in diff.splitlines() if line.startswith("-    8 from torch import cuda"))
     assert " | +" in row and "from torch_npu import npu as cuda" in row
+
+
+def test_current_change_highlight_is_not_painted_over_by_the_syntax_theme(repo):
+    """Syntax colours keep the current change's background: no span carries the theme's own background."""
+    from migrate.review import render
+
+    s = load(repo)
+    fr = s.files[0]
+    rows = render.render_file(s, fr, 0, 80).lines
+    block = rows[render.render_file(s, fr, 0, 80).change_at[0] + 1:][:6]
+    assert block and all(r.style == render.CURRENT for r in block)
+    for r in block:
+        for span in r.spans:
+            style = span.style if not isinstance(span.style, str) else None
+            assert style is None or style.bgcolor is None or style.bgcolor.name != "default", (r.plain, span)
 
 
 def test_open_findings_are_shown_inline(repo):

@@ -1,8 +1,8 @@
 """The review app (Textual): walk proposed changes like `git add -p`, write only what was accepted.
 
 Keys: y accept, n skip, a accept the rest of the file, d skip the rest of the file, A accept every
-change of this rule (all files), u undo, j/k next/previous change, J/K or tab/shift+tab next/previous
-file, ? help, q write the accepted changes and quit. Ctrl+C (or Ctrl+Q) quits WITHOUT writing, after
+change of this rule (all files), u undo, e explain the current change (full screen), j/k
+next/previous change, J/K or tab/shift+tab next/previous file, ? help, q write the accepted changes and quit. Ctrl+C (or Ctrl+Q) quits WITHOUT writing, after
 a confirmation when something accepted would be lost. Nothing is written before q.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -25,6 +25,7 @@ migrate review: keys (as in git add -p)
   a        accept the rest of this file  d        skip the rest of this file
   A        accept every pending change of this rule, in all files
   u        undo the last decision
+  e        explain the current change: rule, why, example (full screen)
   j / k    next / previous change        J / K    next / previous file
   tab      next file                     shift+tab previous file
   up/down, page up/down, home/end, left/right: scroll the diff
@@ -36,7 +37,7 @@ Only accepted changes are written, each file atomically (temp file + rename,
 mode bits kept). Files changed on disk during the review are not written.
 """
 
-FOOTER = "y/n accept/skip a/d rest of file A rule j/k J/K move u undo q write+quit ?help"
+FOOTER = "y/n yes/no a/d rest of file A rule j/k J/K move u undo e why q write+quit ?help"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -51,6 +52,37 @@ class HelpScreen(ModalScreen[None]):
 
     def on_key(self, event) -> None:
         event.stop()
+        self.dismiss()
+
+
+class ExplainScreen(ModalScreen[None]):
+    """The details of the current change on the whole screen (at 80x24 the panel shows only the
+    start): rule, safety, message, why, the rule's example. Arrows/page keys scroll; any other key closes."""
+
+    SCROLL_KEYS = {"up", "down", "pageup", "pagedown", "home", "end", "space"}
+    DEFAULT_CSS = """
+    ExplainScreen { align: center middle; }
+    ExplainScreen > VerticalScroll { width: 100%; height: 100%; border: round $accent; background: $panel;
+                                     padding: 0 1; scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, text: Text):
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="explain"):
+            yield Static(self.text, id="explain-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#explain").focus()
+        self.query_one("#explain").border_subtitle = "arrows scroll, any other key closes"
+
+    def on_key(self, event) -> None:
+        if event.key in self.SCROLL_KEYS:
+            return
+        event.stop()
+        event.prevent_default()
         self.dismiss()
 
 
@@ -83,6 +115,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         Binding("K", "prev_file", "previous file", show=False),
         Binding("tab", "next_file", "next file", show=False, priority=True),
         Binding("shift+tab", "prev_file", "previous file", show=False, priority=True),
+        Binding("e", "explain", "explain", show=False),
         Binding("question_mark", "help", "help", show=False),
         Binding("q", "write_quit", "write and quit", show=False),
         Binding("ctrl+c", "interrupt", "quit without writing", show=False, priority=True),
@@ -196,25 +229,19 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         self._message = ""
 
     def _file_list(self) -> Text:
-        t = Text()
+        t = Text(no_wrap=True, overflow="ellipsis")
         files = self.session.files
         narrow = self.screen.has_class("narrow")
         lo = 0
-        if narrow:  # the 3-line strip shows the current file and its neighbours
+        if narrow:  # the 3-line strip shows the current file and its neighbours, one line each
             lo = max(0, min(self.fi - 1, len(files) - 3))
         for i, fr in enumerate(files[lo:], start=lo):
-            acc = sum(1 for c in fr.changes if self.session.state(c) is ACCEPTED)
-            pend = sum(1 for c in fr.changes if self.session.state(c) is None)
-            mark = ">" if i == self.fi else " "
-            counts = f"{len(fr.changes)}c {len(fr.open)}!"
-            line = Text(f"{mark} ", style="bold" if i == self.fi else "")
-            line.append(fr.path, style="bold reverse" if i == self.fi else "")
-            line.append(f"  {counts}", style="dim")
-            if fr.changes:
-                line.append(f" {acc}y", style="green")
-                if pend:
-                    line.append(f" {pend}?", style="cyan")
-            t.append_text(line)
+            here = i == self.fi
+            pend = any(self.session.state(c) is None for c in fr.changes)
+            t.append("> " if here else "  ", style="bold" if here else "")
+            t.append(fr.path, style="bold reverse" if here else ("" if pend or not fr.changes else "dim"))
+            counts = render.file_counts(self.session, fr, short=not narrow)
+            t.append(("  " if narrow else "\n    ") + counts, style="cyan" if pend else "dim")
             t.append("\n")
         return t
 
@@ -321,6 +348,12 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     def action_help(self) -> None:
         if not self._cancel_confirm():
             self.push_screen(HelpScreen())
+
+    def action_explain(self) -> None:
+        if self._cancel_confirm():
+            return
+        width = max(40, self.size.width - 6)
+        self.push_screen(ExplainScreen(render.details(self.session, self.file, self.change, width)))
 
     def action_write_quit(self) -> None:
         self.confirming = False

@@ -36,6 +36,7 @@ def highlight_lines(lines: tuple[str, ...], language: str | None) -> list[Text]:
 @lru_cache(maxsize=64)
 def _highlight(code: str, lexer: str) -> tuple[Text, ...]:
     text = Syntax(code, lexer, theme=_THEME, background_color="default").highlight(code)
+    text.style = ""  # the theme's "default" background would paint over the current-change highlight
     parts = text.split("\n", allow_blank=True)
     return tuple(parts[: code.count("\n")])
 
@@ -198,6 +199,34 @@ def _language_of(path: str) -> str | None:
     return languages.classify(path)
 
 
+def _said(suggestion: str, message: str) -> bool:
+    """The suggestion only repeats the message (`x` -> `y` / "use `y`")."""
+    s = suggestion.strip()
+    if s.lower().startswith("use "):
+        s = s[4:].strip()
+    return s in message
+
+
+def file_counts(session: Session, fr: FileReview, short: bool = False) -> str:
+    """`24 changes (2 yes, 1 no, 21 left), 7 open findings`; short: `24 changes, 21 left, 7 open`."""
+    acc = sum(1 for c in fr.changes if session.state(c) is ACCEPTED)
+    skip = sum(1 for c in fr.changes if session.state(c) is SKIPPED)
+    left = len(fr.changes) - acc - skip
+    n, o = len(fr.changes), len(fr.open)
+    parts = []
+    if short:
+        if n:
+            parts.append(f"{n} change{'s' if n != 1 else ''}, {left} left" if left else f"{n} change{'s' if n != 1 else ''}, done")
+        if o:
+            parts.append(f"{o} open")
+    else:
+        if n:
+            parts.append(f"{n} change{'s' if n != 1 else ''} ({acc} yes, {skip} no, {left} left)")
+        if o:
+            parts.append(f"{o} open finding{'s' if o != 1 else ''}")
+    return ", ".join(parts)
+
+
 def details(session: Session, fr: FileReview | None, c: Change | None, width: int) -> Text:
     """The panel under the diff: what the current change is and why it is proposed."""
     from migrate.ruleset import rules_by_id
@@ -222,7 +251,7 @@ def details(session: Session, fr: FileReview | None, c: Change | None, width: in
     if c.line:
         t.append(f"  {fr.path}:{c.line}")
     t.append(f"\n{c.message}\n")
-    if c.finding is not None and c.finding.suggestion:
+    if c.finding is not None and c.finding.suggestion and not _said(c.finding.suggestion, c.message):
         t.append(f"Use instead: {c.finding.suggestion}\n", style="dim")
     if rule is not None:
         t.append("Why: ", style="bold")
