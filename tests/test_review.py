@@ -364,7 +364,7 @@ def test_renders_at_80x24_and_side_by_side_when_wide(repo):
     assert max(len(line) for line in files.splitlines()) <= 80
     narrow, diff, _, files = asyncio.run(go((200, 50)))
     assert not narrow
-    assert f"> benchmark.py\n    {n} changes, {n} left, {n_open} open\n" in files
+    assert f"> benchmark.py\n  {n} changes, {n} left, {n_open} open\n" in files
     row = next(line for line in diff.splitlines() if line.startswith("-    8 from torch import cuda"))
     assert " | +" in row and "from torch_npu import npu as cuda" in row
 
@@ -507,7 +507,7 @@ def test_real_terminal_session_in_tmux(repo, tmp_path):
 
     try:
         first = wait_for(f"change 1/{n_first}")
-        assert "benchmark.py" in first and "y/n accept/skip" in first
+        assert "benchmark.py" in first and "y/n yes/no" in first
         assert max(len(line) for line in first.splitlines()) <= 80
         for key, shows in (("y", "1 yes 0 no"), ("n", "1 yes 1 no"), ("y", "2 yes 1 no")):
             subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)

@@ -229,20 +229,30 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         self._message = ""
 
     def _file_list(self) -> Text:
-        t = Text(no_wrap=True, overflow="ellipsis")
+        t = Text()
         files = self.session.files
         narrow = self.screen.has_class("narrow")
+        width = self.query_one("#files").content_region.width or (self.size.width if narrow else 29)
         lo = 0
         if narrow:  # the 3-line strip shows the current file and its neighbours, one line each
             lo = max(0, min(self.fi - 1, len(files) - 3))
+
+        def line(row: Text) -> None:  # one row each, cut with an ellipsis rather than wrapped
+            row.truncate(max(1, width), overflow="ellipsis")
+            t.append_text(row)
+            t.append("\n")
+
         for i, fr in enumerate(files[lo:], start=lo):
             here = i == self.fi
             pend = any(self.session.state(c) is None for c in fr.changes)
-            t.append("> " if here else "  ", style="bold" if here else "")
-            t.append(fr.path, style="bold reverse" if here else ("" if pend or not fr.changes else "dim"))
-            counts = render.file_counts(self.session, fr, short=not narrow)
-            t.append(("  " if narrow else "\n    ") + counts, style="cyan" if pend else "dim")
-            t.append("\n")
+            row = Text("> " if here else "  ", style="bold" if here else "")
+            row.append(fr.path, style="bold reverse" if here else ("" if pend or not fr.changes else "dim"))
+            counts = Text(render.file_counts(self.session, fr, short=not narrow), style="cyan" if pend else "dim")
+            if narrow:
+                line(row + Text("  ") + counts)
+            else:
+                line(row)
+                line(Text("  ") + counts)
         return t
 
     # --- actions -------------------------------------------------------------------------------
