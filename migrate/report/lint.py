@@ -48,8 +48,13 @@ def text(checked, console, err_console, *, quiet: bool = False, fixed: int = 0, 
         summary += f" ({checked.baselined} more in the baseline, not shown)"
     console.print(Text(summary + ".", style="bold"))
     if fixable:
-        console.print(Text(f"[*] {fixable} fixable with `migrate check --fix` (or see them with `migrate diff`).",
-                           style="cyan"))
+        import os
+
+        if os.environ.get("PRE_COMMIT") == "1":  # inside a pre-commit hook: `migrate` may not be on PATH
+            how = "automatically: the `migrate-fix` pre-commit hook applies them"
+        else:
+            how = "with `migrate check --fix` (or see them with `migrate diff`)"
+        console.print(Text(f"[*] {fixable} fixable {how}.", style="cyan"))
     if unsafe:
         console.print(Text(f"{unsafe} more fixable with `--unsafe-fixes` (review them: they may change behaviour).",
                            style="dim"))
