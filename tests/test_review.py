@@ -399,6 +399,30 @@ def test_open_findings_are_shown_inline(repo):
         assert f"{f.rule}: {f.message}"[:40] in shown
 
 
+def test_a_file_with_only_open_findings_is_shown_from_its_top(repo):
+    """Coming from far down another file, a file without changes starts at its first block."""
+    (repo / "profiling.py").write_text("import torch\n\n\ndef step(model, x):\n"
+                                       "    torch.cuda.nvtx.range_push('step')\n    y = model(x)\n"
+                                       "    torch.cuda.nvtx.range_pop()\n    return y\n")
+    s = load(repo)
+    assert [f.path for f in s.files][-1] == "profiling.py" and not s.files[-1].changes
+    n_main = len(s.files[2].changes)
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("J", "J", *["j"] * (n_main - 1))
+            await pilot.pause()
+            far = app.query_one("#diff").scroll_y
+            await pilot.press("J")
+            await pilot.pause()
+            await pilot.pause()
+            return far, app.fi, app.query_one("#diff").scroll_y
+
+    far, fi, y = asyncio.run(go())
+    assert far > 20 and fi == 3 and y == 0
+
+
 def test_cli_review_errors_and_nothing_to_review(cli, tmp_path):
     r = cli("review", tmp_path / "missing")
     assert r.returncode == 2 and "no such file or folder" in r.stderr

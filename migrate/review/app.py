@@ -131,6 +131,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         self.confirming = False
         self.outcome: WriteOutcome | None = None
         self._message = ""
+        self._shown_file: int | None = None
         self._first_change(0)
 
     # --- layout --------------------------------------------------------------------------------
@@ -217,6 +218,9 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
                 y = rendered.change_at[self.ci]
                 # after the new content is laid out, or the old height would clamp the scroll
                 self.call_after_refresh(self.query_one("#diff").scroll_to, x=0, y=y, animate=False)
+            elif self._shown_file != self.fi:  # a file without changes: from its top, not where the last one was
+                self.call_after_refresh(self.query_one("#diff").scroll_to, x=0, y=0, animate=False)
+            self._shown_file = self.fi
         self.query_one("#details-text", Static).update(render.details(self.session, fr, c, width))
         self.query_one("#details").scroll_home(animate=False)
         footer = self.query_one("#footer", Static)
