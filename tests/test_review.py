@@ -384,6 +384,26 @@ def test_current_change_highlight_is_not_painted_over_by_the_syntax_theme(repo):
             assert style is None or style.bgcolor is None or style.bgcolor.name != "default", (r.plain, span)
 
 
+@pytest.mark.parametrize("columns,side", [(150, False), (170, True)])
+def test_side_by_side_is_decided_by_the_terminal_width_and_stays_after_a_key(repo, columns, side):
+    s = load(repo)
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(columns, 40)) as pilot:
+            await pilot.pause()
+            first = str(app.query_one("#diff-text").content)
+            await pilot.press("j")
+            await pilot.pause()
+            return first, str(app.query_one("#diff-text").content)
+
+    for shown in asyncio.run(go()):
+        rows = [line for line in shown.splitlines() if line.startswith("-   15 ")]
+        assert rows and all((" | +" in row) is side for row in rows)
+        if side:  # both halves fit in the diff view (the file list takes 30 columns)
+            assert all(len(row.rstrip()) <= columns - 30 for row in rows)
+
+
 def test_open_findings_are_shown_inline(repo):
     s = load(repo)
     app = ReviewApp(s)

@@ -37,6 +37,8 @@ Only accepted changes are written, each file atomically (temp file + rename,
 mode bits kept). Files changed on disk during the review are not written.
 """
 
+NARROW_BELOW = 110  # columns: below, the file list is a strip above the diff; from here on a column
+FILES_WIDTH = 30  # the file list column (with its border)
 FOOTER = "y/n yes/no a/d rest of file A rule j/k J/K move u undo e why q write+quit ?help"
 
 
@@ -156,7 +158,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         self.refresh_view()
 
     def _layout_for(self, width: int) -> None:
-        self.screen.set_class(width < 110, "narrow")
+        self.screen.set_class(width < NARROW_BELOW, "narrow")
 
     # --- cursor --------------------------------------------------------------------------------
     @property
@@ -197,7 +199,10 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     def refresh_view(self) -> None:
         if not self.is_mounted:
             return
-        width = self.query_one("#diff").size.width or self.size.width
+        # from the terminal size, not the widgets' (not laid out yet on the first frame after a resize)
+        narrow = self.size.width < NARROW_BELOW
+        width = max(40, self.size.width - (0 if narrow else FILES_WIDTH))
+        side = self.size.width >= render.SIDE_BY_SIDE_MIN
         fr, c = self.file, self.change
         acc, skip, pend = self.session.counts()
         title = Text(" migrate review ", style="bold reverse")
@@ -212,7 +217,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         if fr is None:
             diff.update(Text("Nothing to review: no proposed change and no open finding.", style="bold"))
         else:
-            rendered = render.render_file(self.session, fr, self.ci, max(40, width - 1))
+            rendered = render.render_file(self.session, fr, self.ci, width - 1, side=side)
             diff.update(Text("\n").join(rendered.lines))
             if self.ci is not None and self.ci in rendered.change_at:
                 y = rendered.change_at[self.ci]
@@ -236,7 +241,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         t = Text()
         files = self.session.files
         narrow = self.screen.has_class("narrow")
-        width = self.query_one("#files").content_region.width or (self.size.width if narrow else 29)
+        width = self.size.width if narrow else FILES_WIDTH - 1
         lo = 0
         if narrow:  # the 3-line strip shows the current file and its neighbours, one line each
             lo = max(0, min(self.fi - 1, len(files) - 3))

@@ -15,7 +15,7 @@ from rich.text import Text
 from migrate.review.model import ACCEPTED, SKIPPED, Change, FileReview, Hunk, Session
 
 CONTEXT = 2
-SIDE_BY_SIDE_MIN = 160
+SIDE_BY_SIDE_MIN = 160  # terminal columns from which the app shows old | new side by side
 _LEXERS = {"python": "python", "cuda": "cuda", "cpp": "cpp", "c": "c", "shell": "bash", "yaml": "yaml",
            "json": "json", "toml": "toml", "ini": "ini", "dockerfile": "docker", "cmake": "cmake",
            "requirements": "text", "notebook": "json"}
@@ -47,8 +47,11 @@ class Rendered:
     change_at: dict[int, int] = field(default_factory=dict)  # change index -> first line of its block
 
 
-def render_file(session: Session, fr: FileReview, current: int | None, width: int) -> Rendered:
-    side = width >= SIDE_BY_SIDE_MIN
+def render_file(session: Session, fr: FileReview, current: int | None, width: int,
+                side: bool | None = None) -> Rendered:
+    """`width`: columns of the diff view; `side`: side by side (default: when `width` is wide enough)."""
+    if side is None:
+        side = width >= SIDE_BY_SIDE_MIN
     out = Rendered()
     old_hl = highlight_lines(fr.source_lines, fr.language)
     if fr.proposal.status in ("skipped", "error"):
