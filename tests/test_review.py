@@ -404,6 +404,26 @@ def test_side_by_side_is_decided_by_the_terminal_width_and_stays_after_a_key(rep
             assert all(len(row.rstrip()) <= columns - 30 for row in rows)
 
 
+def test_title_fits_80_columns_with_a_long_path(repo):
+    deep = repo / "src" / "ascend_port" / "distributed" / "launchers" / "elastic_multinode_helpers.py"
+    deep.parent.mkdir(parents=True)
+    deep.write_text("import torch\n\ndef go(rank):\n    torch.cuda.set_device(rank)\n")
+    s = load(repo)
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(80, 24)) as pilot:
+            first = str(app.query_one("#title").content)
+            await pilot.press("K")  # wraps to the last file: the deep one
+            await pilot.pause()
+            return first, str(app.query_one("#title").content)
+
+    first, deep_title = asyncio.run(go())
+    assert first.startswith(" migrate review  benchmark.py [1/4] change 1/")
+    assert len(deep_title) <= 80 and deep_title.endswith(" pending"), deep_title
+    assert deep_title.startswith(" ...") and "/elastic_multinode_helpers.py [4/4] change 1/1  0 yes" in deep_title
+
+
 def test_open_findings_are_shown_inline(repo):
     s = load(repo)
     app = ReviewApp(s)

@@ -205,13 +205,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         side = self.size.width >= render.SIDE_BY_SIDE_MIN
         fr, c = self.file, self.change
         acc, skip, pend = self.session.counts()
-        title = Text(" migrate review ", style="bold reverse")
-        if fr is not None:
-            title.append(f" {fr.path} [{self.fi + 1}/{len(self.session.files)}]", style="bold")
-            if c is not None:
-                title.append(f" change {self.ci + 1}/{len(fr.changes)}")
-        title.append(f"  {acc} yes {skip} no {pend} pending")
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(self._title(fr, c, acc, skip, pend))
         self.query_one("#files", Static).update(self._file_list())
         diff = self.query_one("#diff-text", Static)
         if fr is None:
@@ -236,6 +230,28 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
             footer.set_class(False, "confirm")
             footer.update(self._message or FOOTER)
         self._message = ""
+
+    def _title(self, fr, c, acc: int, skip: int, pend: int) -> Text:
+        """` migrate review  PATH [i/n] change j/m  1 yes 2 no 3 pending`, made to fit one line: the
+        counts always show; the badge goes first, then the path loses its head (`...data/loader.py`)."""
+        where = f" [{self.fi + 1}/{len(self.session.files)}]" if fr is not None else ""
+        if c is not None:
+            where += f" change {self.ci + 1}/{len(fr.changes)}"
+        counts = f"  {acc} yes {skip} no {pend} pending"
+        path = fr.path if fr is not None else ""
+        badge = " migrate review "
+        width = self.size.width
+        if len(badge) + 1 + len(path) + len(where) + len(counts) > width:
+            badge = ""
+            room = width - 1 - len(where) - len(counts)
+            if len(path) > room:
+                path = "..." + path[-max(1, room - 3):]
+        title = Text(badge, style="bold reverse")
+        if fr is not None:
+            title.append(f" {path}", style="bold")
+            title.append(where)
+        title.append(counts)
+        return title
 
     def _file_list(self) -> Text:
         t = Text()
