@@ -378,10 +378,12 @@ def test_current_change_highlight_is_not_painted_over_by_the_syntax_theme(repo):
     rows = render.render_file(s, fr, 0, 80).lines
     block = rows[render.render_file(s, fr, 0, 80).change_at[0] + 1:][:6]
     assert block and all(r.style == render.CURRENT for r in block)
+    from rich.style import Style
+
     for r in block:
         for span in r.spans:
-            style = span.style if not isinstance(span.style, str) else None
-            assert style is None or style.bgcolor is None or style.bgcolor.name != "default", (r.plain, span)
+            style = Style.parse(span.style) if isinstance(span.style, str) else span.style
+            assert style.bgcolor is None or style.bgcolor.name != "default", (r.plain, span)
 
 
 @pytest.mark.parametrize("columns,side", [(150, False), (170, True)])

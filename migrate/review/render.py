@@ -36,7 +36,9 @@ def highlight_lines(lines: tuple[str, ...], language: str | None) -> list[Text]:
 @lru_cache(maxsize=64)
 def _highlight(code: str, lexer: str) -> tuple[Text, ...]:
     text = Syntax(code, lexer, theme=_THEME, background_color="default").highlight(code)
-    text.style = ""  # the theme's "default" background would paint over the current-change highlight
+    # the theme's "default" background (base style and spans) would paint over the current-change highlight
+    text.style = ""
+    text.spans = [sp for sp in text.spans if str(sp.style) != "on default"]
     parts = text.split("\n", allow_blank=True)
     return tuple(parts[: code.count("\n")])
 
