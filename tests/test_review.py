@@ -215,15 +215,15 @@ def test_question_mark_opens_help_and_any_key_closes_it_without_deciding(repo):
     assert s.decisions == {}
 
 
-def test_e_explains_the_current_change_on_the_whole_screen_at_80x24(repo):
-    """The details panel shows only the start at 80x24; `e` shows all of it: why and the example."""
+def test_w_explains_the_current_change_on_the_whole_screen_at_80x24(repo):
+    """The details panel shows only the start at 80x24; `w` shows all of it: why and the example."""
     s = load(repo)
     app = ReviewApp(s)
 
     async def go():
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("j")
-            await pilot.press("e")
+            await pilot.press("w")
             await pilot.pause()
             screen = app.screen
             shown = str(screen.query_one("#explain-text").content) if isinstance(screen, ExplainScreen) else ""

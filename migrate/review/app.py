@@ -1,9 +1,10 @@
 """The review app (Textual): walk proposed changes like `git add -p`, write only what was accepted.
 
 Keys: y accept, n skip, a accept the rest of the file, d skip the rest of the file, A accept every
-change of this rule (all files), u undo, e explain the current change (full screen), j/k
-next/previous change, J/K or tab/shift+tab next/previous file, ? help, q write the accepted changes and quit. Ctrl+C (or Ctrl+Q) quits WITHOUT writing, after
-a confirmation when something accepted would be lost. Nothing is written before q.
+change of this rule (all files), u undo, w why (the current change explained, full screen), j/k
+next/previous change, J/K or tab/shift+tab next/previous file, ? help, q write the accepted
+changes and quit. Ctrl+C (or Ctrl+Q) quits WITHOUT writing, after a confirmation when something
+accepted would be lost. Nothing is written before q.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ migrate review: keys (as in git add -p)
   a        accept the rest of this file  d        skip the rest of this file
   A        accept every pending change of this rule, in all files
   u        undo the last decision
-  e        explain the current change: rule, why, example (full screen)
+  w        why: rule, message, why and example of this change (full screen)
   j / k    next / previous change        J / K    next / previous file
   tab      next file                     shift+tab previous file
   up/down, page up/down, home/end, left/right: scroll the diff
@@ -39,7 +40,7 @@ mode bits kept). Files changed on disk during the review are not written.
 
 NARROW_BELOW = 110  # columns: below, the file list is a strip above the diff; from here on a column
 FILES_WIDTH = 30  # the file list column (with its border)
-FOOTER = "y/n yes/no a/d rest of file A rule j/k J/K move u undo e why q write+quit ?help"
+FOOTER = "y/n yes/no a/d rest of file A rule j/k J/K move u undo w why q write+quit ?help"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -117,7 +118,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         Binding("K", "prev_file", "previous file", show=False),
         Binding("tab", "next_file", "next file", show=False, priority=True),
         Binding("shift+tab", "prev_file", "previous file", show=False, priority=True),
-        Binding("e", "explain", "explain", show=False),
+        Binding("w", "explain", "why: explain this change", show=False),
         Binding("question_mark", "help", "help", show=False),
         Binding("q", "write_quit", "write and quit", show=False),
         Binding("ctrl+c", "interrupt", "quit without writing", show=False, priority=True),
