@@ -126,20 +126,23 @@ def _nvidia_smi(ctx, rule, node, name_node, name, args, values, base) -> None:
 
 
 def _device_args(ctx, rule, args, values, base) -> None:
+    device_args(ctx, rule, [(v, _value_span(a, base)[0]) for a, v in zip(args, values)])
+
+
+def device_args(ctx, rule, items) -> None:
+    """`items`: the command's arguments as (plain value or None, byte offset of the value)."""
     flags = rule.options["flags"]  # flag -> {old value: new value}
-    for i, (a, v) in enumerate(zip(args, values)):
+    for i, (v, start) in enumerate(items):
         if v is None:
             continue
         flag, sep, val = v.partition("=")
         if flag not in flags:
             continue
         if sep:
-            s, _ = _value_span(a, base)
-            vstart = s + len((flag + "=").encode())
+            vstart = start + len((flag + "=").encode())
             target = val
-        elif i + 1 < len(args) and values[i + 1] is not None:
-            vstart, _ = _value_span(args[i + 1], base)
-            target = values[i + 1]
+        elif i + 1 < len(items) and items[i + 1][0] is not None:
+            target, vstart = items[i + 1]
         else:
             continue
         kind, _, index = target.partition(":")
