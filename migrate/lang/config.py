@@ -59,6 +59,10 @@ def _yaml_scalar(node):
         return node.text.decode(), node.start_byte, node.end_byte, False
     if node.type in ("double_quote_scalar", "single_quote_scalar"):
         return node.text.decode()[1:-1], node.start_byte + 1, node.end_byte - 1, True
+    if node.type == "block_scalar":  # `|` / `>` text: the span starts after the header line
+        nl = node.text.find(b"\n")
+        body = node.start_byte + (nl + 1 if nl != -1 else len(node.text))
+        return node.text[nl + 1:].decode() if nl != -1 else "", body, node.end_byte, True
     return None
 
 

@@ -29,6 +29,7 @@ def run(ctx: FileContext, items: list[Leaf]) -> None:
             base_image(ctx, leaf.value, leaf.start, leaf.end)
         if ctx.language == "yaml":
             _env(ctx, leaf)
+            _run_step(ctx, leaf)
     _deepspeed(ctx, items)
     _dependencies(ctx, scalars)
 
@@ -114,6 +115,17 @@ def _runner(ctx, leaf: Leaf) -> None:
     for rule in ctx.rules_with("gha-runner"):
         if re.search(rule.options["paths"], ctx.path) and re.search(rule.options["labels"], leaf.value, re.I):
             ctx.report(rule, leaf.start, leaf.end, label=leaf.value)
+
+
+def _run_step(ctx, leaf: Leaf) -> None:
+    """A CI step's `run:` script (GitHub Actions, GitLab `script:` lines) goes through the shell rules."""
+    if leaf.key not in ("run", "script", "before_script") or not leaf.value:
+        return
+    from migrate.lang import shell
+
+    if leaf.quoted and ctx.source[leaf.start - 1:leaf.start] in (b'"', b"'") and "\\" in leaf.value:
+        return  # escapes inside a quoted scalar: offsets would not match the shell text
+    shell.scan(ctx, leaf.start, leaf.end)
 
 
 def _env(ctx, leaf: Leaf) -> None:

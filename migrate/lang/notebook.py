@@ -133,7 +133,11 @@ def _sub_rules(ctx: FileContext, language: str):
 
 
 def migrate(ctx: FileContext) -> None:
+    """Cells run in one kernel, in order: the code cells are migrated as ONE Python text (each
+    cell's masked source followed by a newline), so `import torch` in cell 1 resolves
+    `torch.cuda` in cell 5. A cell that does not parse on its own is left out and reported."""
     from migrate.lang import python as py
+    from migrate.lang.python.tsutil import parser
 
     try:
         json.loads(ctx.source)
@@ -143,6 +147,8 @@ def migrate(ctx: FileContext) -> None:
     sh_rules = _sub_rules(ctx, "shell")
     ctx.rules.update({r.id: r for r in py_rules + sh_rules})
     ctx.cells = []
+    program = bytearray()
+    segments: list[tuple[Cell, int, int]] = []  # (cell, offset in program, first line in program - 1)
     for number, kind, nodes, array in _cells(ctx):
         if kind != "code":
             continue
@@ -161,21 +167,34 @@ def migrate(ctx: FileContext) -> None:
                 from migrate.lang import shell
 
                 shell.scan(sh, len(head) + 1, len(text))
-            _forward(ctx, cell, sh)
+            _forward(ctx, [(cell, 0, 0)], sh)
             continue
         masked, magics = _mask(text)
         _magics(sh, text, magics)
-        _forward(ctx, cell, sh)
-        pc = FileContext(ctx.path, masked, "python", ctx.settings, py_rules)
-        try:
-            py.migrate(pc)
-        except SkipFile as e:
-            first = tokens[0].node if tokens else None
-            if first is not None:
-                ctx.report("notebook-cell-unparsed", first.start_byte, first.end_byte, cell=number,
-                           reason=e.reason.split(";")[0])
+        _forward(ctx, [(cell, 0, 0)], sh)
+        root = parser().parse(masked).root_node
+        if root.has_error:
+            if tokens:
+                from migrate.lang.common import first_error_line
+
+                ctx.report("notebook-cell-unparsed", tokens[0].node.start_byte, tokens[0].node.end_byte, cell=number,
+                           reason=f"it does not parse as Python (near line {first_error_line(root)}) even with its magics masked")
             continue
-        _forward(ctx, cell, pc)
+        segments.append((cell, len(program), program.count(b"\n")))
+        program += masked + b"\n"
+    ctx.program = bytes(program)
+    ctx.segments = segments
+    if not segments:
+        return
+    pc = FileContext(ctx.path, ctx.program, "python", ctx.settings, py_rules)
+    try:
+        py.migrate(pc)
+    except SkipFile as e:
+        first = segments[0][0].tokens[0].node
+        ctx.report("notebook-cell-unparsed", first.start_byte, first.end_byte, cell=segments[0][0].number,
+                   reason="the code cells together " + e.reason.split(";")[0])
+        return
+    _forward(ctx, segments, pc)
 
 
 def _magics(sh: FileContext, text: bytes, magics) -> None:
@@ -199,17 +218,26 @@ def _magics(sh: FileContext, text: bytes, magics) -> None:
             report_env_name(sh, m.group(1), name_start, name_start + len(m.group(1)))
 
 
-def _forward(ctx: FileContext, cell: Cell, sub: FileContext) -> None:
+def _segment(segments, pos: int):
+    for seg in reversed(segments):
+        if pos >= seg[1]:
+            return seg
+    return segments[0]
+
+
+def _forward(ctx: FileContext, segments, sub: FileContext) -> None:
     """Position the sub-context's findings (suppression comments in the cell apply) and report
     them on the notebook with their edits mapped into the JSON text."""
     engine.locate(sub)
     kept = [f for f in sub.findings if not engine._suppressed(sub, f)]
     for f in sorted(kept, key=lambda f: (f.start, f.end)):
-        raw_start = _raw(cell, f.start)
-        raw_end = max(raw_start, _raw(cell, min(f.end, _line_end(cell.text, f.start))))
+        cell, base, first_line = _segment(segments, f.start)
+        start = f.start - base
+        raw_start = _raw(cell, start)
+        raw_end = max(raw_start, _raw(cell, min(f.end - base, _line_end(cell.text, start))))
         edits = []
         for e in f.edits:
-            mapped = _map_edit(ctx, cell, e)
+            mapped = _map_edit(ctx, cell, Edit(e.start - base, e.end - base, e.text))
             if mapped is None:
                 edits = []
                 break
@@ -217,7 +245,7 @@ def _forward(ctx: FileContext, cell: Cell, sub: FileContext) -> None:
         rule = ctx.rules.get(f.rule)
         if rule is None:
             continue
-        g = ctx.report(rule, raw_start, raw_end, f"cell {cell.number}, line {f.line}: {f.message}",
+        g = ctx.report(rule, raw_start, raw_end, f"cell {cell.number}, line {f.line - first_line}: {f.message}",
                        edits=edits, suggestion=f.suggestion or (engine.describe_edits(sub, f.edits) if f.edits and not edits else None),
                        api=f.api, requires=f.requires, severity=f.severity,
                        safety=f.safety if edits else Safety.MANUAL, effort=f.effort)
@@ -294,41 +322,27 @@ def _map_edit(ctx: FileContext, cell: Cell, e: Edit) -> Edit | None:
 
 
 def finalize(ctx: FileContext) -> list[Edit]:
-    """`import torch_npu` once per notebook, in the first cell that imports torch (after that
-    import), when an applied fix needs it; none if a cell already imports torch_npu."""
+    """`import torch_npu` once per notebook (after the first `import torch`, as in a .py file),
+    when an applied fix needs it; the Python handler decides where, over the joined cells."""
     from migrate.lang import python as py
-    from migrate.lang.python.index import Index
-    from migrate.lang.python.tsutil import parser
 
     cells = getattr(ctx, "cells", [])
-    wanted = {req for c in cells for f in c.findings if f.fixed for req in f.requires}
-    if not wanted:
+    segments = getattr(ctx, "segments", [])
+    wanted = tuple(sorted({req for c in cells for f in c.findings if f.fixed for req in f.requires}))
+    if not wanted or not segments:
         return []
-    parsed = []
-    for c in cells:
-        masked, _ = _mask(c.text)
-        root = parser().parse(masked).root_node
-        idx = Index.build(root) if not root.has_error else None
-        parsed.append((c, masked, idx))
-    quals = {q.qualname for _, _, idx in parsed if idx for cands in idx.imports.values() for q in cands}
-    if "torch_npu" in quals or any(q.startswith("torch_npu.") for q in quals):
-        return []
-    imports_torch = any(q.split(".")[0] == "torch" for q in quals)
-    needed = {r.rstrip("?") for r in wanted if not r.endswith("?") or imports_torch}
-    if not needed:
-        return []
-    target = next(((c, m) for c, m, idx in parsed if idx and any(q.qualname.split(".")[0] == "torch"
-                                                               for cands in idx.imports.values() for q in cands)), None)
-    if target is None:
-        target = next(((c, m) for c, m, idx in parsed if idx is not None and c.findings), None)
-    if target is None:
-        return []
-    cell, masked = target
-    pc = FileContext(ctx.path, masked, "python", ctx.settings, ())
-    pc.findings = [Finding("x", 0, 0, "", None, Safety.SAFE, None, requires=tuple(sorted(needed)), fixed=True)]
+    pc = FileContext(ctx.path, ctx.program, "python", ctx.settings, ())
+    pc.findings = [Finding("notebook", 0, 0, "", None, Safety.SAFE, None, requires=wanted, fixed=True)]
     out = []
     for e in py.finalize(pc):
-        mapped = _map_edit(ctx, cell, e)
+        # an insertion at the very end of a cell belongs to that cell, not the next one
+        cell, base, _ = _segment(segments, e.start - 1 if e.start > 0 else 0)
+        local = e.start - base
+        if local > len(cell.text):  # after the newline that joins this cell to the next
+            edit = Edit(len(cell.text), len(cell.text), "\n" + e.text.rstrip("\r\n"))
+        else:
+            edit = Edit(local, e.end - base, e.text)
+        mapped = _map_edit(ctx, cell, edit)
         if mapped is not None:
             out.append(mapped)
     return out
