@@ -173,12 +173,11 @@ def migrate(ctx: FileContext) -> None:
         _magics(sh, text, magics)
         _forward(ctx, [(cell, 0, 0)], sh)
         root = parser().parse(masked).root_node
-        if root.has_error:
+        problem = _unparsed(root)
+        if problem:
             if tokens:
-                from migrate.lang.common import first_error_line
-
                 ctx.report("notebook-cell-unparsed", tokens[0].node.start_byte, tokens[0].node.end_byte, cell=number,
-                           reason=f"it does not parse as Python (near line {first_error_line(root)}) even with its magics masked")
+                           reason=problem)
             continue
         segments.append((cell, len(program), program.count(b"\n")))
         program += masked + b"\n"
@@ -195,6 +194,17 @@ def migrate(ctx: FileContext) -> None:
                    reason="the code cells together " + e.reason.split(";")[0])
         return
     _forward(ctx, segments, pc)
+
+
+def _unparsed(root) -> str | None:
+    from migrate.lang.common import first_error_line, walk
+
+    if root.has_error:
+        return f"it does not parse as Python 3 (near line {first_error_line(root)}) even with its magics masked"
+    for n in walk(root):
+        if n.type in ("print_statement", "exec_statement"):
+            return f"Python 2 syntax (line {n.start_point[0] + 1})"
+    return None
 
 
 def _magics(sh: FileContext, text: bytes, magics) -> None:
