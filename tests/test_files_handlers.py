@@ -180,3 +180,27 @@ def test_setup_cfg_extras():
 def test_names_and_paths_that_mention_cuda_stay(path, text):
     r = run(path, text)
     assert r.status == "unchanged" and not r.findings
+
+
+@pytest.mark.parametrize("torch,npu", [("2.1.0", "2.1.0.post17"), ("2.5.1", "2.5.1.post1"), ("2.12.0", "2.12.0.post3"),
+                                       ("2.14.0", "2.14.0"), ("1.13.1", None), ("2.2.0", None)])
+def test_torch_npu_pairing_comes_from_the_shipped_table(torch, npu):
+    from packaging.specifiers import SpecifierSet
+
+    from migrate import tables
+    from migrate.lang.requirements import torch_npu_for
+
+    got = torch_npu_for(torch)
+    assert (got[0] if got else None) == npu
+    if got:
+        spec = tables.version_pairs()[got[0]]  # the emitted pin exists, and its wheel accepts this torch
+        assert SpecifierSet(spec.split("+")[0]).contains(torch) or torch + "+cpu" in SpecifierSet(spec)
+
+
+def test_shell_env_rules_share_the_python_table():
+    from migrate.lang.common import options
+    from migrate.ruleset import rules_by_id
+
+    py = rules_by_id()["env-var-rename"].options["renames"]
+    assert options(rules_by_id()["env-setting-rename"])["renames"] == py
+    assert "renames" not in rules_by_id()["env-setting-rename"].options  # inherited, not copied

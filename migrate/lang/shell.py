@@ -53,6 +53,11 @@ def scan_tree(ctx: FileContext, root, base: int) -> None:
             _command(ctx, node, base)
         elif t in ("heredoc_body", "raw_string", "string_content"):
             _env_in_text(ctx, node, base)
+        elif t == "comment" and node.text.startswith(b"#SBATCH"):
+            for rule in ctx.rules_with("slurm-gpu"):
+                m = re.search(rule.options["pattern"], node.text.decode())
+                if m:
+                    ctx.report(rule, base + node.start_byte, base + node.end_byte, directive=m.group(1))
 
 
 def _words(node) -> list:
