@@ -16,11 +16,12 @@ from migrate.textio import UndecodableError, decode
 
 
 def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | None = None,
-                 accept=None) -> FileResult:
+                 accept=None, project=None) -> FileResult:
     """Migrate one file. `path` is POSIX and relative to the scanned root.
 
     `accept(finding) -> bool`, if given, vetoes fixes (the review UI applies only accepted ones);
-    a vetoed fix stays an open finding with a note.
+    a vetoed fix stays an open finding with a note. `project` is the repo-wide ProjectIndex of
+    re-exported names (lang/python/project.py), when the caller built one.
     """
     lang = language or languages.classify(path, data[:128])
     if lang is None:
@@ -29,13 +30,13 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     if handler is None:
         return FileResult(path, lang, "unchanged")
     rules = ruleset.select(ruleset.rules_for(lang), settings.select, settings.ignore)
-    if not prefilter.wants(data, rules):
+    if not prefilter.wants(data, rules) and not (project is not None and project.mentioned_in(data)):
         return FileResult(path, lang, "unchanged", lines=data.count(b"\n"))
     try:
         decoded = decode(data, python=(lang == "python"))
     except UndecodableError as e:
         return FileResult(path, lang, "skipped", reason=str(e))
-    ctx = FileContext(path, decoded.source, lang, settings, rules)
+    ctx = FileContext(path, decoded.source, lang, settings, rules, project)
     try:
         handler.migrate(ctx)
         edits = engine.resolve(ctx, accept)
