@@ -1,6 +1,6 @@
-"""The files-multinode corpus case: scripts, configs, requirements, containers, CI and a
-notebook, migrated by the real CLI and compared byte for byte with the reviewed expected/ tree
-and the open findings in expected_findings.txt."""
+"""The files-multinode corpus case (scripts, configs, requirements, containers, CI, a notebook).
+tests/test_corpus.py compares its output tree and open findings with expected/ and
+expected_findings.txt; here: file modes, the patch, and that expected/ is a fixed point."""
 
 import json
 import os
@@ -17,7 +17,7 @@ def _files(root: Path) -> dict[str, Path]:
     return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_output_tree_and_findings_match_expected(cli, tmp_path):
+def test_modes_and_patch(cli, tmp_path):
     out, rep = tmp_path / "out", tmp_path / "rep"
     r = cli("run", CASE / "input", "--out", out, "--report-dir", rep)
     assert r.returncode == 1, r.stderr  # open findings remain
@@ -29,9 +29,8 @@ def test_output_tree_and_findings_match_expected(cli, tmp_path):
         assert stat.S_IMODE(os.stat(got[rel]).st_mode) == stat.S_IMODE(os.stat(CASE / "input" / rel).st_mode), rel
     assert os.access(out / "scripts" / "train_multinode.sh", os.X_OK)
     report = json.loads((rep / "report.json").read_text())
-    open_findings = sorted(f"{f['path']}:{f['line']}: {f['rule']}" for f in report["findings"] if not f["fixed"])
-    expected = sorted((CASE / "expected_findings.txt").read_text().splitlines())
-    assert open_findings == expected
+    langs = {f["path"]: f["language"] for f in report["files"]}
+    assert langs["Makefile"] == "makefile" and langs["notebooks/quickstart.ipynb"] == "notebook"
     patch = (rep / "migration.patch").read_text()
     for rel in ("requirements.txt", "scripts/train_multinode.sh", "notebooks/quickstart.ipynb", "k8s/train-job.yaml"):
         assert f"a/{rel}" in patch

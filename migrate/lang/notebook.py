@@ -338,8 +338,18 @@ def finalize(ctx: FileContext) -> list[Edit]:
 
     cells = getattr(ctx, "cells", [])
     segments = getattr(ctx, "segments", [])
-    wanted = tuple(sorted({req for c in cells for f in c.findings if f.fixed for req in f.requires}))
+    wanted = {req for c in cells for f in c.findings if f.fixed for req in f.requires}
     if not wanted or not segments:
+        return []
+    # a notebook is what runs (an entry point): where it imports torch, torch_npu must be loaded
+    # too, so soft requirements (`torch_npu?`: a device string, a .npu() call) count as well
+    from migrate.lang.python.index import Index
+    from migrate.lang.python.tsutil import parser
+
+    idx = Index.build(parser().parse(ctx.program).root_node)
+    imports_torch = any(c.qualname.split(".")[0] == "torch" for cs in idx.imports.values() for c in cs)
+    wanted = tuple(sorted({r.rstrip("?") for r in wanted if not r.endswith("?") or imports_torch}))
+    if not wanted:
         return []
     pc = FileContext(ctx.path, ctx.program, "python", ctx.settings, ())
     pc.findings = [Finding("notebook", 0, 0, "", None, Safety.SAFE, None, requires=wanted, fixed=True)]
