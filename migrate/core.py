@@ -41,8 +41,8 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
         handler.migrate(ctx)
         edits = engine.resolve(ctx, accept)
         finalize = getattr(handler, "finalize", None)
-        if finalize is not None:
-            edits += finalize(ctx)
+        extra = finalize(ctx) if finalize is not None else []
+        edits += extra
         new_source = engine.apply_edits(ctx.source, edits) if edits else ctx.source
         if new_source != ctx.source:
             validate = getattr(handler, "validate", None)
@@ -64,7 +64,7 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     return FileResult(
         path, lang, "changed" if changed else "unchanged",
         new_data=decoded.encode(new_source) if changed else None,
-        findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated,
+        findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated, extra_edits=tuple(extra),
         lines=ctx.source.count(b"\n") + (1 if ctx.source and not ctx.source.endswith(b"\n") else 0),
     )
 
