@@ -128,6 +128,7 @@ class Rename:
         unknown = rule.options.get("report_unknown")
         ns = _namespaces(doc) if qualified else None
         seen: set[int] = set()
+        reported: set[str] = set()
         if qualified or unknown:
             for q in doc.nodes["qualified_identifier"]:
                 top = outermost_qualified(q)
@@ -166,7 +167,9 @@ class Rename:
                 for n in doc.nodes[kind]:
                     name = text(n)
                     entry = plain.get(name)
-                    if entry is None and (ns is None or kind == "namespace_identifier"):
+                    loose = entry is None and unknown is not None and kind != "namespace_identifier" and \
+                        re.match(unknown["regex"], name) is not None
+                    if entry is None and not loose and (ns is None or kind == "namespace_identifier"):
                         continue
                     if n.parent is not None and n.parent.type == "qualified_identifier":
                         continue  # part of a qualified name: handled above (or not ours)
@@ -178,7 +181,14 @@ class Rename:
                             n.parent.child_by_field_name("declarator").start_byte == n.start_byte:
                         continue
                     if entry is None:
-                        self._resolved(doc, rule, n, name, qualified, ns)
+                        if ns is not None and self._resolved(doc, rule, n, name, qualified, ns):
+                            continue
+                        if loose and not (n.parent is not None and n.parent.type == "call_expression") \
+                                and not doc.claimed(n) and name not in reported and name not in _declared(doc):
+                            reported.add(name)  # once per file: a type is usually spelled many times
+                            doc.ctx.report(rule, *doc.span(n), api=name, message=unknown["message"].replace("{api}", name),
+                                           suggestion=unknown.get("suggestion"),
+                                           severity=Severity(unknown.get("severity", "error")))
                         continue
                     self._hit(doc, rule, n, name, entry)
         if ns is not None:
@@ -235,15 +245,18 @@ class Rename:
                        suggestion=entry.get("suggestion"), old=name, new=to, **kw)
 
 
-def _namespaces(doc):
-    if doc.macro:
-        return None
+def _namespaces(doc, active_only: bool = True):
     ns = getattr(doc, "namespaces", None)
     if ns is None:
         from migrate.lang.cuda.namespaces import Namespaces
 
         ns = doc.namespaces = Namespaces(doc.root)
-    return ns if ns.active else None
+    return ns if ns.active and not doc.macro or not active_only else None
+
+
+def _declared(doc) -> set[str]:
+    """Names the document (for a macro body: the file) declares: `cudaError_t cudaStatus = ...`."""
+    return _namespaces(doc.cf.main, active_only=False).declared
 
 
 def _Effort():
