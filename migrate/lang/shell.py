@@ -1,0 +1,254 @@
+"""Shell scripts and Makefile recipes: parsed with tree-sitter-bash, so quoting, heredocs and
+comments are told apart from commands and variable names.
+
+Matchers (the `matcher` of rules/shell/*.yaml): env-setting (variables from the shared table in
+rules/python/env.yaml), nvidia-smi, device-arg, launcher, cuda-index / local-version (pip
+arguments, shared with requirements files), cuda-path. The Dockerfile and notebook handlers run
+`scan(ctx, start, end)` over the shell parts of their files.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrate.context import FileContext, SkipFile
+from migrate.lang.common import first_error_line, options, parse, report_env_name, walk
+from migrate.model import Edit, Safety
+
+_ENV_IN_TEXT = re.compile(rb"\b(?:CUDA|NCCL|TORCH_NCCL|PYTORCH_CUDA|NVIDIA|CUDNN)_[A-Z0-9_]*[A-Z0-9]")
+_MAKE_VAR = re.compile(rb"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:[?:+!]?=|$)", re.M)
+_MAKE_REF = re.compile(rb"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]")
+_TORCH_WHL = re.compile(r"(?P<pre>https?://download\.pytorch\.org/whl/(?:[a-z]+/)?)(?P<cu>cu\d{2,3})(?P<post>/?)")
+_LOCAL_CU = re.compile(r"(?P<pin>\b(?:torch|torchvision|torchaudio)(?:\[[^\]]*\])?==?=?[0-9][0-9a-z.]*)(?P<local>\+cu\d{2,3})\b")
+
+
+def migrate(ctx: FileContext) -> None:
+    if ctx.language == "makefile":
+        _makefile(ctx)
+        return
+    root = parse("bash", ctx.source).root_node
+    if root.has_error:
+        raise SkipFile(f"does not parse as a shell script (near line {first_error_line(root)}); copied unchanged")
+    scan_tree(ctx, root, 0)
+
+
+def scan(ctx: FileContext, start: int, end: int) -> bool:
+    """Run the shell rules over bytes [start, end) of ctx.source (a Dockerfile RUN, a notebook
+    `!` line). Returns False (and changes nothing) when that part does not parse."""
+    root = parse("bash", ctx.source[start:end]).root_node
+    if root.has_error:
+        return False
+    scan_tree(ctx, root, start)
+    return True
+
+
+def scan_tree(ctx: FileContext, root, base: int) -> None:
+    for node in walk(root):
+        t = node.type
+        if t == "variable_name":
+            report_env_name(ctx, node.text.decode(), base + node.start_byte, base + node.end_byte)
+            if node.parent is not None and node.parent.type == "variable_assignment":
+                _cuda_path(ctx, node.parent, base)
+        elif t == "command":
+            _command(ctx, node, base)
+        elif t in ("heredoc_body", "raw_string", "string_content"):
+            _env_in_text(ctx, node, base)
+        elif t == "comment" and node.text.startswith(b"#SBATCH"):
+            for rule in ctx.rules_with("slurm-gpu"):
+                m = re.search(rule.options["pattern"], node.text.decode())
+                if m:
+                    ctx.report(rule, base + node.start_byte, base + node.end_byte, directive=m.group(1))
+
+
+def _words(node) -> list:
+    return [c for c in node.children if c.type not in ("command_name", "variable_assignment", "file_redirect",
+                                                         "herestring_redirect", "comment")]
+
+
+def _plain(node) -> str | None:
+    """The value of a word or a quoted string without expansions, else None."""
+    if node.type in ("word", "number"):
+        return node.text.decode()
+    if node.type == "raw_string":
+        return node.text.decode()[1:-1]
+    if node.type == "string":
+        parts = [c for c in node.named_children]
+        if all(c.type == "string_content" for c in parts):
+            return "".join(c.text.decode() for c in parts)
+    return None
+
+
+def _value_span(node, base: int) -> tuple[int, int]:
+    """Bytes of a word's value without its quotes."""
+    if node.type in ("raw_string", "string"):
+        return base + node.start_byte + 1, base + node.end_byte - 1
+    return base + node.start_byte, base + node.end_byte
+
+
+def _command(ctx: FileContext, node, base: int) -> None:
+    name_node = node.child_by_field_name("name")
+    name = _plain(name_node.named_children[0]) if name_node is not None and name_node.named_children else None
+    args = _words(node)
+    values = [_plain(a) for a in args]
+    if name == "env":  # env [-u NAME] NAME=value ... command
+        for a, v in zip(args, values):
+            if v is None or v.startswith("-"):
+                continue
+            var, sep, _ = v.partition("=")
+            if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
+                break  # the command env runs
+            s, _ = _value_span(a, base)
+            report_env_name(ctx, var, s, s + len(var.encode()))
+    for rule in ctx.rules_with("nvidia-smi"):
+        _nvidia_smi(ctx, rule, node, name_node, name, args, values, base)
+    for rule in ctx.rules_with("device-arg"):
+        _device_args(ctx, rule, args, values, base)
+    for rule in ctx.rules_with("launcher"):
+        _launcher(ctx, rule, node, name, values, base)
+    for a, v in zip(args, values):
+        if v is not None:
+            s, _ = _value_span(a, base)
+            pip_word(ctx, v, s)
+
+
+def _nvidia_smi(ctx, rule, node, name_node, name, args, values, base) -> None:
+    if name == "nvidia-smi":
+        standalone = node.parent is not None and node.parent.type in ("program", "list", "compound_statement",
+                                                                       "do_group", "if_statement", "else_clause",
+                                                                       "elif_clause", "case_item", "subshell")
+        s, e = base + node.start_byte, base + node.end_byte
+        if not args and standalone:
+            w = name_node.named_children[0]
+            ctx.report(rule, s, e, edits=[Edit(base + w.start_byte, base + w.end_byte, rule.options["replacement"])],
+                       old="nvidia-smi", new=rule.options["replacement"])
+        else:
+            ctx.report(rule, s, e, message=rule.options["manual_message"].format(use=ctx.snippet(s, e)))
+        return
+    for a, v in zip(args, values):
+        if v == "nvidia-smi":
+            s, e = base + node.start_byte, base + node.end_byte
+            ctx.report(rule, s, e, message=rule.options["manual_message"].format(use=ctx.snippet(s, e)))
+
+
+def _device_args(ctx, rule, args, values, base) -> None:
+    device_args(ctx, rule, [(v, _value_span(a, base)[0]) for a, v in zip(args, values)])
+
+
+def device_args(ctx, rule, items) -> None:
+    """`items`: the command's arguments as (plain value or None, byte offset of the value)."""
+    flags = rule.options["flags"]  # flag -> {old value: new value}
+    for i, (v, start) in enumerate(items):
+        if v is None:
+            continue
+        flag, sep, val = v.partition("=")
+        if flag not in flags:
+            continue
+        if sep:
+            vstart = start + len((flag + "=").encode())
+            target = val
+        elif i + 1 < len(items) and items[i + 1][0] is not None:
+            target, vstart = items[i + 1]
+        else:
+            continue
+        kind, _, index = target.partition(":")
+        new = flags[flag].get(kind)
+        if new is None or (index and not index.isdigit()):
+            continue
+        new_val = new + (":" + index if index else "")
+        ctx.report(rule, vstart, vstart + len(target.encode()),
+                   edits=[Edit(vstart, vstart + len(target.encode()), new_val)], old=f"{flag} {target}", new=f"{flag} {new_val}")
+
+
+def _launcher(ctx, rule, node, name, values, base) -> None:
+    launchers = rule.options["launchers"]
+    key = None
+    if name in launchers:
+        key = name
+    elif name and re.fullmatch(r"python[\d.]*", name):
+        for i, v in enumerate(values[:-1]):
+            if v == "-m" and values[i + 1] in launchers:
+                key = values[i + 1]
+                break
+    if key is not None:
+        ctx.report(rule, base + node.start_byte, base + node.end_byte, launcher=key, advice=launchers[key])
+
+
+def _cuda_path(ctx, assignment, base) -> None:
+    name = assignment.child_by_field_name("name")
+    value = assignment.child_by_field_name("value")
+    if name is None or value is None:
+        return
+    for rule in ctx.rules_with("cuda-path"):
+        if name.text.decode() in rule.options["variables"] and re.search(rule.options["pattern"], value.text.decode()):
+            ctx.report(rule, base + assignment.start_byte, base + assignment.end_byte, name=name.text.decode())
+
+
+def _env_in_text(ctx, node, base) -> None:
+    """A variable named inside a heredoc or a quoted string (e.g. a generated .env file or a
+    `python -c` program): proposed, never applied by default (unsafe)."""
+    if node.type == "string_content" and node.parent is not None and node.parent.type != "string":
+        return
+    for m in _ENV_IN_TEXT.finditer(node.text):
+        s, e = base + node.start_byte + m.start(), base + node.start_byte + m.end()
+        name = m.group().decode()
+        for rule in ctx.rules_with("env-setting"):
+            opts = options(rule)
+            from migrate.lang.common import env_advice, env_rename
+
+            new = env_rename(opts, name)
+            if opts.get("role") == "rename" and new is not None:
+                ctx.report(rule, s, e, edits=[Edit(s, e, new)], safety=Safety.UNSAFE, api=name, old=name, new=new)
+            elif opts.get("role") == "unsupported" and new is None and env_advice(opts, name):
+                ctx.report(rule, s, e, api=name, name=name, advice=env_advice(opts, name))
+
+
+def pip_word(ctx, value: str, start: int) -> None:
+    """A pip argument: a CUDA wheel index URL or a `torch==X+cuYYY` pin (requirement rules)."""
+    for rule in ctx.rules_with("cuda-index"):
+        m = _TORCH_WHL.match(value)
+        if m:
+            s = start + len(value[:m.start("cu")].encode())
+            ctx.report(rule, s, s + len(m.group("cu")), edits=[Edit(s, s + len(m.group("cu")), "cpu")],
+                       old=m.group(0), new=m.group("pre") + "cpu" + m.group("post"))
+    for rule in ctx.rules_with("local-version"):
+        for m in _LOCAL_CU.finditer(value):
+            s = start + len(value[:m.start("local")].encode())
+            e = s + len(m.group("local"))
+            ctx.report(rule, s, e, edits=[Edit(s, e, "")], old=m.group(0), new=m.group("pin"))
+
+
+# --------------------------------------------------------------------------------------------
+# Makefiles: recipe lines (after a tab) are shell; variable definitions and $(VAR) references
+# are checked against the env table.
+
+
+def _makefile(ctx: FileContext) -> None:
+    src = ctx.source
+    pos = 0
+    while pos < len(src):
+        nl = src.find(b"\n", pos)
+        end = len(src) if nl == -1 else nl + 1
+        if src.startswith(b"\t", pos):
+            # a recipe line and its backslash continuations
+            while end < len(src) and src[pos:end].rstrip(b"\r\n").endswith(b"\\"):
+                nl = src.find(b"\n", end)
+                end = len(src) if nl == -1 else nl + 1
+            _recipe(ctx, pos + 1, end)
+        else:
+            m = _MAKE_VAR.match(src, pos, end)
+            if m and not src[pos:end].lstrip().startswith(b"#"):
+                report_env_name(ctx, m.group(1).decode(), m.start(1), m.end(1))
+        pos = end
+    for m in _MAKE_REF.finditer(src):
+        report_env_name(ctx, m.group(1).decode(), m.start(1), m.end(1))
+
+
+def _recipe(ctx: FileContext, start: int, end: int) -> None:
+    line = ctx.source[start:end]
+    prefix = len(line) - len(line.lstrip(b"@-+"))  # make's echo/ignore-error prefixes
+    # `$(VAR)` is make's, `$$` a literal `$`; both become same-length bash so offsets stay
+    masked = _MAKE_REF.sub(lambda m: b"_" * len(m.group()), line[prefix:]).replace(b"$$", b" $")
+    root = parse("bash", masked).root_node
+    if root.has_error:
+        return
+    scan_tree(ctx, root, start + prefix)
