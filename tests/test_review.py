@@ -350,7 +350,7 @@ def test_renders_at_80x24_and_side_by_side_when_wide(repo):
         app = ReviewApp(s)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
-            return (app.screen.has_class("narrow"), str(app.query_one("#diff-text").content),
+            return (app.screen.has_class("narrow"), app.query_one("#diff").plain,
                     str(app.query_one("#details-text").content), str(app.query_one("#files").content))
 
     narrow, diff, details, files = asyncio.run(go((80, 24)))
@@ -394,10 +394,10 @@ def test_side_by_side_is_decided_by_the_terminal_width_and_stays_after_a_key(rep
     async def go():
         async with app.run_test(size=(columns, 40)) as pilot:
             await pilot.pause()
-            first = str(app.query_one("#diff-text").content)
+            first = app.query_one("#diff").plain
             await pilot.press("j")
             await pilot.pause()
-            return first, str(app.query_one("#diff-text").content)
+            return first, app.query_one("#diff").plain
 
     for shown in asyncio.run(go()):
         rows = [line for line in shown.splitlines() if line.startswith("-   15 ")]
@@ -434,7 +434,7 @@ def test_open_findings_are_shown_inline(repo):
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("J")
             await pilot.pause()
-            return str(app.query_one("#diff-text").content)
+            return app.query_one("#diff").plain
 
     shown = asyncio.run(go())
     for f in s.files[1].open:

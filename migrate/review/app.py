@@ -13,7 +13,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Static
 
 from migrate.review import render
@@ -89,6 +92,39 @@ class ExplainScreen(ModalScreen[None]):
         self.dismiss()
 
 
+class DiffView(ScrollView, can_focus=True):
+    """The diff as a Line API widget: only the rows on screen are turned into segments. A file with
+    many changes or a generated kernel has hundreds of rows; drawing all of them on every key (as
+    one Static) made each key take about half a second."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.lines: list[Text] = []
+        self._strips: dict[int, Strip] = {}
+
+    def set_lines(self, lines: list[Text]) -> None:
+        self.lines = lines
+        self._strips = {}
+        self.virtual_size = Size(max((t.cell_len for t in lines), default=0), len(lines))
+        self.refresh()
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(t.plain for t in self.lines)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        i = scroll_y + y
+        if i >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(i)
+        if strip is None:
+            text = self.lines[i]
+            strip = self._strips[i] = Strip(list(text.render(self.app.console, end="")), text.cell_len)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(self.rich_style)
+
+
 class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     TITLE = "migrate review"
     CSS = """
@@ -97,7 +133,6 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     #body { height: 1fr; }
     #files { width: 30; height: 1fr; border-right: solid $primary; overflow: hidden hidden; }
     #diff { height: 1fr; width: 1fr; scrollbar-size-horizontal: 0; scrollbar-size-vertical: 1; }
-    #diff-text { width: auto; }
     #details { height: 9; border-top: solid $primary; scrollbar-size-horizontal: 0; scrollbar-size-vertical: 1; }
     #footer { height: 1; background: $primary-background; }
     #footer.confirm { background: $error; color: $text; text-style: bold; }
@@ -143,8 +178,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         with Horizontal(id="body"):
             yield Static(id="files")
             with Vertical():
-                with ScrollableContainer(id="diff"):
-                    yield Static(id="diff-text")
+                yield DiffView(id="diff")
                 with ScrollableContainer(id="details", can_focus=False):
                     yield Static(id="details-text")
         yield Static(FOOTER, id="footer")
@@ -208,12 +242,12 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         acc, skip, pend = self.session.counts()
         self.query_one("#title", Static).update(self._title(fr, c, acc, skip, pend))
         self.query_one("#files", Static).update(self._file_list())
-        diff = self.query_one("#diff-text", Static)
+        diff = self.query_one("#diff", DiffView)
         if fr is None:
-            diff.update(Text("Nothing to review: no proposed change and no open finding.", style="bold"))
+            diff.set_lines([Text("Nothing to review: no proposed change and no open finding.", style="bold")])
         else:
             rendered = render.render_file(self.session, fr, self.ci, width - 1, side=side)
-            diff.update(Text("\n").join(rendered.lines))
+            diff.set_lines(rendered.lines)
             if self.ci is not None and self.ci in rendered.change_at:
                 y = rendered.change_at[self.ci]
                 # after the new content is laid out, or the old height would clamp the scroll

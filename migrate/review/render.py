@@ -15,6 +15,7 @@ from rich.text import Text
 from migrate.review.model import ACCEPTED, SKIPPED, Change, FileReview, Hunk, Session
 
 CONTEXT = 2
+GENERATED_SHOWN = 40  # lines of a generated new file shown in its block (every line shown costs each redraw)
 SIDE_BY_SIDE_MIN = 160  # terminal columns from which the app shows old | new side by side
 _LEXERS = {"python": "python", "cuda": "cuda", "cpp": "cpp", "c": "c", "shell": "bash", "yaml": "yaml",
            "json": "json", "toml": "toml", "ini": "ini", "dockerfile": "docker", "cmake": "cmake",
@@ -163,9 +164,10 @@ def _change_block(session, fr, c: Change, i: int, is_current: bool, old_hl, open
     for h in c.hunks:
         if c.generated:
             new = highlight_lines(h.new, _language_of(c.generated))
-            rows += _diff_rows([], new[:200], 0, side, width, state is SKIPPED)
-            if len(h.new) > 200:
-                rows.append(Text(f"      ... {len(h.new) - 200} more line(s)", style="dim"))
+            rows += _diff_rows([], new[:GENERATED_SHOWN], 0, side, width, state is SKIPPED)
+            if len(h.new) > GENERATED_SHOWN:
+                rows.append(Text(f"      ... {len(h.new) - GENERATED_SHOWN} more line(s): the whole file with "
+                                 f"`migrate diff {fr.path}`", style="dim"))
             continue
         rows += _context(fr, old_hl, h.first - CONTEXT, h.first, open_by_line, side, width)
         old = [old_hl[n] if n < len(old_hl) else Text(_clean(h.old[n - h.first])) for n in range(h.first, h.first + len(h.old))]
