@@ -426,6 +426,32 @@ def test_title_fits_80_columns_with_a_long_path(repo):
     assert deep_title.startswith(" ...") and "/elastic_multinode_helpers.py [4/4] change 1/1  0 yes" in deep_title
 
 
+def test_a_big_cuda_file_draws_only_the_rows_on_screen(tmp_path):
+    """A .cu file with dozens of changes and generated Ascend C kernels: hundreds of diff rows,
+    of which only the visible ones are drawn on each key; generated files are shown in part."""
+    from migrate.review import render
+
+    root = make_repo(tmp_path, "cuda-fused-layer")
+    s = load(root)
+    fi = next(i for i, f in enumerate(s.files) if f.path.endswith(".cu"))
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*["J"] * fi)
+            await pilot.pause()
+            diff = app.query_one("#diff")
+            drawn_first = len(diff._strips)
+            await pilot.press("j", "y")
+            await pilot.pause()
+            return len(diff.lines), drawn_first, len(diff._strips), diff.size.height, diff.plain
+
+    total, drawn_first, drawn, height, shown = asyncio.run(go())
+    assert total > 200 and drawn_first <= height and drawn <= height
+    gen = [c for c in s.files[fi].changes if c.generated and len(c.hunks[0].new) > render.GENERATED_SHOWN]
+    assert gen and f"more line(s): the whole file with `migrate diff {s.files[fi].path}`" in shown
+
+
 def test_open_findings_are_shown_inline(repo):
     s = load(repo)
     app = ReviewApp(s)

@@ -250,10 +250,9 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
             diff.set_lines(rendered.lines)
             if self.ci is not None and self.ci in rendered.change_at:
                 y = rendered.change_at[self.ci]
-                # after the new content is laid out, or the old height would clamp the scroll
-                self.call_after_refresh(self.query_one("#diff").scroll_to, x=0, y=y, animate=False)
+                diff.scroll_to(x=0, y=y, animate=False, immediate=True)  # the virtual size is already set
             elif self._shown_file != self.fi:  # a file without changes: from its top, not where the last one was
-                self.call_after_refresh(self.query_one("#diff").scroll_to, x=0, y=0, animate=False)
+                diff.scroll_to(x=0, y=0, animate=False, immediate=True)
             self._shown_file = self.fi
         self.query_one("#details-text", Static).update(render.details(self.session, fr, c, width))
         self.query_one("#details").scroll_home(animate=False)
