@@ -547,6 +547,23 @@ def test_run_in_place_review_writes_accepted_changes_and_a_report_of_them(repo, 
     assert snapshot(repo)["main.py"] == before["main.py"]
 
 
+def test_after_q_the_summary_points_to_git_diff_only_in_a_git_tree(repo, tmp_path, capsys):
+    from migrate.commands.review import print_outcome
+
+    s = load(repo)
+    s.decide([s.files[0].changes[0].key], ACCEPTED, (0, 0))
+    assert print_outcome("written", s.write(), s) == 0
+    out = capsys.readouterr().out
+    assert "accepted 1 change(s), skipped 0" in out and "  wrote benchmark.py" in out
+    assert "`git diff` shows what was written" in out
+    s = load(repo)
+    s.decide([s.files[1].changes[0].key], ACCEPTED, (1, 0))
+    (tmp_path / "copy").mkdir()
+    print_outcome("written", s.write(tmp_path / "copy"), s)  # a copy outside any git tree
+    out = capsys.readouterr().out
+    assert "  wrote dist_utils.py" in out and "git diff" not in out
+
+
 def test_run_out_review_copies_the_tree_with_only_accepted_changes(repo, tmp_path):
     from migrate.commands.review import run_reviewed
 
