@@ -112,6 +112,27 @@ def _command(ctx: FileContext, node, base: int) -> None:
             pip_word(ctx, v, s)
     _installer(ctx, name, args, values, base)
     _inline_python(ctx, node, name, args, values, base)
+    for rule in ctx.rules_with("tf32-arg"):
+        for i, (a, v) in enumerate(zip(args, values)):
+            flag, sep, val = (v or "").partition("=")
+            if flag != "--tf32":
+                continue
+            if not sep:  # `--tf32 True`, or a bare `--tf32` (store_true style)
+                nxt = values[i + 1] if i + 1 < len(values) else None
+                val = nxt if nxt is not None and not nxt.startswith("-") else "true"
+            if val.lower() in ("true", "1", "yes"):
+                ctx.report(rule, base + a.start_byte, base + a.end_byte)
+
+
+def _system_packages(ctx, words, base) -> None:
+    """`apt-get install ... libcudnn8 cuda-toolkit-12-1 libnccl2`: CUDA libraries from NVIDIA's repo."""
+    if "install" not in [v for v, _ in words]:
+        return
+    for rule in ctx.rules_with("system-cuda-package"):
+        for v, a in words:
+            if v and not v.startswith("-") and re.fullmatch(rule.options["packages"], v.split("=", 1)[0]):
+                s, _ = _value_span(a, base)
+                ctx.report(rule, s, s + len(v.encode()), name=v)
 
 
 def _inline_python(ctx, node, name, args, values, base) -> None:
@@ -170,6 +191,9 @@ def _installer(ctx, name, args, values, base) -> None:
         words, kind = (words[1:] if name == "uv" else words), "pip"
     elif name in ("conda", "mamba", "micromamba"):
         kind = "conda"
+    elif name in ("apt-get", "apt", "yum", "dnf"):
+        _system_packages(ctx, words, base)
+        return
     else:
         return
     if not words or words[0][0] not in ("install", "create"):
