@@ -236,3 +236,16 @@ def test_python_c_with_expansions_and_tf32_spellings():
     r = run("run.sh", "python3 -c 'import torch; torch.cuda.synchronize()'\n")
     f = next(f for f in r.findings if f.rule == "shell-inline-python")
     assert "import torch, torch_npu; torch.npu.synchronize()" in f.suggestion
+
+
+def test_notebook_pip_and_conda_magics_get_the_dependency_rules():
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                     "source": ["%pip install flash-attn einops\n", "%conda install -y pytorch-cuda=12.1 -c nvidia\n",
+                                "import torch"]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    text = json.dumps(nb, indent=1) + "\n"
+    r = run("nb/setup.ipynb", text)
+    assert out(r, text) == text  # findings only
+    msgs = sorted(f.message for f in r.findings if not f.fixed)
+    assert [m.split(":")[0] for m in msgs] == ["cell 1, line 1", "cell 1, line 2", "cell 1, line 2"]
+    assert open_rules(r) == ["conda-cuda", "conda-cuda", "cuda-only-package"]  # no pytorch named: no pin advice

@@ -52,6 +52,8 @@ def scan_tree(ctx: FileContext, root, base: int) -> None:
                 _cuda_path(ctx, node.parent, base)
         elif t == "command":
             _command(ctx, node, base)
+        elif t == "redirected_statement":
+            _python_heredoc(ctx, node, base)
         elif t in ("heredoc_body", "raw_string", "string_content"):
             _env_in_text(ctx, node, base)
         elif t == "comment" and node.text.startswith(b"#SBATCH"):
@@ -144,17 +146,40 @@ def _inline_python(ctx, node, name, args, values, base) -> None:
     i = values.index("-c")
     if i + 1 >= len(values) or values[i + 1] is None:
         return
+    a = args[i + 1]
+    python_program(ctx, values[i + 1], base + a.start_byte, base + a.end_byte)
+
+
+def _python_heredoc(ctx, node, base) -> None:
+    """`python - <<'EOF' ... EOF`: the heredoc is a Python program (left alone when it has `$` expansions)."""
+    cmd = next((c for c in node.children if c.type == "command"), None)
+    name_node = cmd.child_by_field_name("name") if cmd is not None else None
+    name = _plain(name_node.named_children[0]) if name_node is not None and name_node.named_children else None
+    if not name or not re.fullmatch(r"python[\d.]*", name):
+        return
+    for redirect in (c for c in node.children if c.type == "heredoc_redirect"):
+        body = next((c for c in redirect.children if c.type == "heredoc_body"), None)
+        if body is None or any(c.type != "heredoc_content" for c in body.named_children):
+            continue
+        python_program(ctx, body.text.decode(), base + body.start_byte, base + body.end_byte)
+
+
+def python_program(ctx, code: str, start: int, end: int) -> None:
     rules = ctx.rules_with("inline-python")
     if not rules:
         return
     from migrate.core import migrate_file
 
-    code = values[i + 1]
     r = migrate_file("inline.py", code.encode(), ctx.settings, language="python")
     found = [f for f in r.findings if f.severity.value != "info"] if r.findings else []
     if r.status != "changed" and not found:
         return
     new = r.new_data.decode() if r.status == "changed" and r.new_data else None
+    rule = rules[0]
+    if "\n" in code.strip():  # a heredoc program: its migrated text as it would be
+        ctx.report(rule, start, end, n=len(found), rules=", ".join(sorted({f.rule for f in found})) or "-",
+                   how="a heredoc", suggestion=("migrated program:\n" + new) if new else None)
+        return
     if new is not None:
         lines = [x.strip() for x in new.splitlines() if x.strip()]
         if "import torch_npu" in lines[1:]:  # added after the one-line program: import it with torch
@@ -163,9 +188,7 @@ def _inline_python(ctx, node, name, args, values, base) -> None:
             with_npu = re.sub(r"\bimport torch\b(?![.\w])", "import torch, torch_npu", joined, count=1)
             lines = [with_npu] if with_npu != joined else ["import torch_npu"] + rest
         new = "; ".join(lines)
-    a = args[i + 1]
-    rule = rules[0]
-    ctx.report(rule, base + a.start_byte, base + a.end_byte, n=len(found),
+    ctx.report(rule, start, end, n=len(found), how="python -c",
                rules=", ".join(sorted({f.rule for f in found})) or "-",
                suggestion=(rule.options["suggestion"].format(code=new) if new else None))
 
