@@ -30,6 +30,10 @@ def run(ctx: FileContext, items: list[Leaf]) -> None:
         if ctx.language == "yaml":
             _env(ctx, leaf)
             _run_step(ctx, leaf)
+            _container_command(ctx, leaf, scalars)
+    if ctx.language == "yaml":
+        _compose_capabilities(ctx, scalars)
+        _argv_lists(ctx, scalars)
     _deepspeed(ctx, items)
     _dependencies(ctx, scalars)
 
@@ -42,6 +46,9 @@ def _key_matches(rule, key: str | None) -> bool:
 
 
 def _review(ctx, leaf: Leaf, what: str) -> None:
+    p = leaf.path
+    if len(p) >= 2 and isinstance(p[-1], int) and p[-2] in ("command", "args", "entrypoint"):
+        return  # an argument vector: device-arg decides by the flag before it
     for rule in ctx.rules_with("config-review"):
         if re.fullmatch(rule.options["values"], leaf.value):
             ctx.report(rule, leaf.start, leaf.end, value=leaf.value, key=leaf.key or "?", what=what)
@@ -107,6 +114,49 @@ def _compose(ctx, leaf: Leaf) -> None:
         if leaf.key in rule.options["keys"] and leaf.value.lower() == "nvidia":
             s = leaf.key_start if leaf.key_start >= 0 else leaf.start
             ctx.report(rule, s, leaf.end, what=ctx.snippet(s, leaf.end))
+        elif "devices" in leaf.path and re.fullmatch(r"/dev/nvidia[\w-]*(:\S*)?", leaf.value):
+            ctx.report(rule, leaf.start, leaf.end, what=leaf.value)
+
+
+def _compose_capabilities(ctx, scalars: list[Leaf]) -> None:
+    """`capabilities: [gpu]` in a device reservation that names no `driver: nvidia` (the GPU driver is
+    then implied)."""
+    rules = ctx.rules_with("compose-gpu")
+    if not rules:
+        return
+    with_driver = {x.path[:-1] for x in scalars if x.key == "driver" and x.value.lower() == "nvidia"}
+    for leaf in scalars:
+        p = leaf.path
+        if "devices" in p and "capabilities" in p and leaf.value == "gpu":
+            entry = p[:p.index("capabilities")]
+            if entry not in with_driver:
+                ctx.report(rules[0], leaf.start, leaf.end, what=f"capabilities: [{leaf.value}]")
+
+
+def _container_command(ctx, leaf: Leaf, items: list[Leaf]) -> None:
+    """compose `command:`/`entrypoint:` strings are shell; list forms (compose, Kubernetes
+    `command`/`args`) are argument vectors like a Dockerfile's exec form."""
+    from migrate.lang import shell
+
+    p = leaf.path
+    if leaf.key in ("command", "entrypoint") and "services" in p and isinstance(p[-1], str):
+        if leaf.quoted and "\\" in leaf.value:
+            return
+        shell.scan(ctx, leaf.start, leaf.end)
+
+
+def _argv_lists(ctx, scalars: list[Leaf]) -> None:
+    from migrate.lang import shell
+
+    lists: dict[tuple, list[Leaf]] = {}
+    for leaf in scalars:
+        p = leaf.path
+        if len(p) >= 2 and isinstance(p[-1], int) and p[-2] in ("command", "args", "entrypoint") \
+                and ("services" in p or "containers" in p or "initContainers" in p):
+            lists.setdefault(p[:-1], []).append(leaf)
+    for rule in ctx.rules_with("device-arg"):
+        for argv in lists.values():
+            shell.device_args(ctx, rule, [(x.value, x.start) for x in argv])
 
 
 def _runner(ctx, leaf: Leaf) -> None:
