@@ -114,6 +114,7 @@ def _command(ctx: FileContext, node, base: int) -> None:
             pip_word(ctx, v, s)
     _installer(ctx, name, args, values, base)
     _inline_python(ctx, node, name, args, values, base)
+    _cuda_tools(ctx, node, name, args, values, base)
     for rule in ctx.rules_with("tf32-arg"):
         for i, (a, v) in enumerate(zip(args, values)):
             flag, sep, val = (v or "").partition("=")
@@ -124,6 +125,47 @@ def _command(ctx: FileContext, node, base: int) -> None:
                 val = nxt if nxt is not None and not nxt.startswith("-") else "true"
             if val.lower() in ("true", "1", "yes"):
                 ctx.report(rule, base + a.start_byte, base + a.end_byte)
+
+
+def _cuda_tools(ctx, node, name, args, values, base) -> None:
+    """CUDA toolkit commands (nvcc, nsys, ncu, ...), `module load CUDA/12.1`, and container GPU flags
+    (`docker run --gpus all`, `apptainer exec --nv`)."""
+    s, e = base + node.start_byte, base + node.end_byte
+    for rule in ctx.rules_with("cuda-tool"):
+        tools = rule.options["tools"]
+        if name in tools:
+            ctx.report(rule, s, e, tool=name, advice=tools[name])
+        elif name in ("command", "which", "type", "hash"):
+            for a, v in zip(args, values):
+                if v in tools:
+                    ctx.report(rule, s, e, tool=v, advice=tools[v])
+    for rule in ctx.rules_with("module-load-cuda"):
+        if name in ("module", "ml") and any(v in ("load", "add", "swap") for v in values if v):
+            for a, v in zip(args, values):
+                if v and re.match(rule.options["modules"], v, re.I):
+                    st, _ = _value_span(a, base)
+                    ctx.report(rule, st, st + len(v.encode()), module=v)
+    tool, words = name, list(zip(args, values))
+    while tool in ("exec", "sudo", "nohup", "time") and words and words[0][1]:  # `exec apptainer exec --nv ...`
+        tool, words = words[0][1], words[1:]
+    for rule in ctx.rules_with("container-gpu-flag"):
+        flags = rule.options["flags"].get(tool or "")
+        if not flags:
+            continue
+        args = [a for a, _ in words]
+        for i, (a, v) in enumerate(words):
+            flag, eq, val = (v or "").partition("=")
+            want = flags.get(flag)  # "none": a bare flag; "any": any value; else that value
+            if want is None:
+                continue
+            st, en = base + a.start_byte, base + a.end_byte
+            if want != "none" and not eq:
+                if i + 1 >= len(words):
+                    continue
+                val, en = words[i + 1][1] or "", base + words[i + 1][0].end_byte
+            if want not in ("none", "any") and val != want:
+                continue
+            ctx.report(rule, st, en, flag=ctx.snippet(st, en), tool=tool)
 
 
 def _system_packages(ctx, words, base) -> None:
