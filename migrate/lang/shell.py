@@ -375,16 +375,7 @@ def _env_in_text(ctx, node, base) -> None:
         return
     for m in _ENV_IN_TEXT.finditer(node.text):
         s, e = base + node.start_byte + m.start(), base + node.start_byte + m.end()
-        name = m.group().decode()
-        for rule in ctx.rules_with("env-setting"):
-            opts = options(rule)
-            from migrate.lang.common import env_advice, env_rename
-
-            new = env_rename(opts, name)
-            if opts.get("role") == "rename" and new is not None:
-                ctx.report(rule, s, e, edits=[Edit(s, e, new)], safety=Safety.UNSAFE, api=name, old=name, new=new)
-            elif opts.get("role") == "unsupported" and new is None and env_advice(opts, name):
-                ctx.report(rule, s, e, api=name, name=name, advice=env_advice(opts, name))
+        report_env_name(ctx, m.group().decode(), s, e, safety=Safety.UNSAFE)
 
 
 def pip_word(ctx, value: str, start: int) -> None:
