@@ -47,3 +47,44 @@ def test_unchanged_files_stay_byte_identical():
     exp = _files(CASE / "expected")
     same = [rel for rel in inp if inp[rel].read_bytes() == exp[rel].read_bytes()]
     assert "configs/ds_zero2.json" in same  # findings only: the file itself is untouched
+
+
+def test_check_and_diff_treat_these_files_like_python(cli, tmp_path):
+    import shutil
+    import subprocess
+
+    root = tmp_path / "repo"
+    shutil.copytree(CASE / "input", root)
+    r = cli("check", root, "--format", "json")
+    assert r.returncode == 1, r.stderr
+    by_path = {f["path"].split("repo/", 1)[-1] for f in json.loads(r.stdout)["findings"]}
+    for rel in ("Makefile", "docker/Dockerfile", "configs/train.yaml", "requirements.txt", "pyproject.toml",
+                "notebooks/quickstart.ipynb", "k8s/train-job.yaml", ".github/workflows/gpu-tests.yml"):
+        assert rel in by_path, rel
+    d = cli("diff", root)
+    (tmp_path / "m.patch").write_text(d.stdout)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "apply", "-p1", str(tmp_path / "m.patch")], check=True)
+    # what git applied is exactly the reviewed expected tree
+    for rel, p in _files(CASE / "expected").items():
+        assert (root / rel).read_bytes() == p.read_bytes(), rel
+    assert cli("check", root / "configs" / "ds_zero2.json").returncode == 1  # findings only, nothing to fix
+
+
+def test_review_of_scripts_configs_and_notebooks_writes_exactly_the_accepted_changes(tmp_path):
+    import random
+
+    from test_review import ACCEPTED, assert_disk_matches_decisions, drive, load, make_repo, snapshot
+
+    root = make_repo(tmp_path, "files-multinode")
+    before = snapshot(root)
+    s = load(root)
+    assert {"Makefile", "notebooks/quickstart.ipynb", "requirements.txt", "k8s/train-job.yaml"} <= {
+        f.path for f in s.files if f.changes}
+    rng = random.Random(4)
+    keys = [rng.choice("yn") for fr in s.files for _ in fr.changes]
+    drive(s, keys + ["q"])
+    assert sum(1 for v in s.decisions.values() if v is ACCEPTED) == keys.count("y")
+    assert_disk_matches_decisions(root, s, before)
+    nb = json.loads((root / "notebooks" / "quickstart.ipynb").read_text())  # still a valid notebook
+    assert nb["nbformat"] == 4

@@ -204,3 +204,48 @@ def test_shell_env_rules_share_the_python_table():
     py = rules_by_id()["env-var-rename"].options["renames"]
     assert options(rules_by_id()["env-setting-rename"])["renames"] == py
     assert "renames" not in rules_by_id()["env-setting-rename"].options  # inherited, not copied
+
+
+# ---------------------------------------------------------------- found in the second trial (LLaVA, GPT-NeoX, d2l)
+
+
+def test_pytorch_index_urls_in_uv_and_poetry_sources():
+    text = ('[project]\nname = "x"\ndependencies = ["torch==2.5.1"]\n\n'
+            '[[tool.uv.index]]\nname = "pytorch-cu124"\nurl = "https://download.pytorch.org/whl/cu124"\nexplicit = true\n')
+    r = run("pyproject.toml", text)
+    new = out(r, text)
+    assert 'url = "https://download.pytorch.org/whl/cpu"' in new
+    assert 'name = "pytorch-cu124"' in new  # a name, not a URL: stays
+    assert '"torch==2.5.1", "torch-npu==2.5.1.post1"' in new
+
+
+def test_shell_installs_editables_and_dockerfile_pip_urls():
+    text = ("RUN pip install -v --no-cache-dir --global-option=\"--cuda_ext\" "
+            "git+https://github.com/NVIDIA/apex.git@a651e2c && \\\n    pip install -e git+https://github.com/x/y#egg=flash_attn\n")
+    r = run("Dockerfile", "FROM ubuntu:22.04\n" + text)
+    assert open_rules(r) == ["cuda-only-package", "cuda-only-package"]
+    assert {f.api for f in r.findings} == {"apex", "flash-attn"}
+
+
+def test_python_c_with_expansions_and_tf32_spellings():
+    text = ('python -c "import torch; print(torch.cuda.device_count(), \'$HOST\')"\n'
+            "python train.py --tf32\npython train.py --tf32=false\npython train.py --tf32 1 --bf16 True\n")
+    r = run("run.sh", text)
+    assert r.status == "unchanged" or out(r, text) == text
+    assert open_rules(r) == ["hf-tf32-arg", "hf-tf32-arg"]  # the program has an expansion: not a plain word
+    r = run("run.sh", "python3 -c 'import torch; torch.cuda.synchronize()'\n")
+    f = next(f for f in r.findings if f.rule == "shell-inline-python")
+    assert "import torch, torch_npu; torch.npu.synchronize()" in f.suggestion
+
+
+def test_notebook_pip_and_conda_magics_get_the_dependency_rules():
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                     "source": ["%pip install flash-attn einops\n", "%conda install -y pytorch-cuda=12.1 -c nvidia\n",
+                                "import torch"]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    text = json.dumps(nb, indent=1) + "\n"
+    r = run("nb/setup.ipynb", text)
+    assert out(r, text) == text  # findings only
+    msgs = sorted(f.message for f in r.findings if not f.fixed)
+    assert [m.split(":")[0] for m in msgs] == ["cell 1, line 1", "cell 1, line 2", "cell 1, line 2"]
+    assert open_rules(r) == ["conda-cuda", "conda-cuda", "cuda-only-package"]  # no pytorch named: no pin advice

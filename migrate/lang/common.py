@@ -84,11 +84,14 @@ def env_advice(opts: dict, name: str) -> str | None:
     return advice
 
 
-def report_env_name(ctx, name: str, start: int, end: int) -> None:
+def report_env_name(ctx, name: str, start: int, end: int, *, safety=None) -> None:
     """Report the env-var rules for a variable name found at bytes [start, end) of ctx.source.
 
     Rules with matcher `env-setting` and role rename/unsupported (rules/shell/env.yaml) carry the
-    table; each language's handler finds the names (export, ENV, YAML env keys, %env)."""
+    table; each language's handler finds the names (export, ENV, YAML env keys, %env). Every use
+    of a renamed variable is renamed (the script stays consistent); a variable with no twin is
+    reported once per file, at its first use (a CUDA install script names CUDA_VERSION dozens of
+    times). `safety` overrides the rename's class (UNSAFE for names inside strings/heredocs)."""
     for rule in ctx.rules_with("env-setting"):
         opts = options(rule)
         new = env_rename(opts, name)
@@ -96,8 +99,8 @@ def report_env_name(ctx, name: str, start: int, end: int) -> None:
         if role == "rename" and new is not None:
             from migrate.model import Edit
 
-            ctx.report(rule, start, end, edits=[Edit(start, end, new)], api=name, old=name, new=new)
+            ctx.report(rule, start, end, edits=[Edit(start, end, new)], safety=safety, api=name, old=name, new=new)
         elif role == "unsupported" and new is None:
             advice = env_advice(opts, name)
-            if advice:
+            if advice and ctx.first_time((rule.id, name)):
                 ctx.report(rule, start, end, api=name, name=name, advice=advice)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from migrate.context import FileContext
-from migrate.lang import requirements
+from migrate.lang import requirements, shell
 from migrate.lang.common import options, report_env_name
 from migrate.lang.config import Leaf
 from migrate.model import Edit
@@ -30,6 +30,10 @@ def run(ctx: FileContext, items: list[Leaf]) -> None:
         if ctx.language == "yaml":
             _env(ctx, leaf)
             _run_step(ctx, leaf)
+            _container_command(ctx, leaf, scalars)
+    if ctx.language == "yaml":
+        _compose_capabilities(ctx, scalars)
+        _argv_lists(ctx, scalars)
     _deepspeed(ctx, items)
     _dependencies(ctx, scalars)
 
@@ -42,6 +46,9 @@ def _key_matches(rule, key: str | None) -> bool:
 
 
 def _review(ctx, leaf: Leaf, what: str) -> None:
+    p = leaf.path
+    if len(p) >= 2 and isinstance(p[-1], int) and p[-2] in ("command", "args", "entrypoint"):
+        return  # an argument vector: device-arg decides by the flag before it
     for rule in ctx.rules_with("config-review"):
         if re.fullmatch(rule.options["values"], leaf.value):
             ctx.report(rule, leaf.start, leaf.end, value=leaf.value, key=leaf.key or "?", what=what)
@@ -107,6 +114,49 @@ def _compose(ctx, leaf: Leaf) -> None:
         if leaf.key in rule.options["keys"] and leaf.value.lower() == "nvidia":
             s = leaf.key_start if leaf.key_start >= 0 else leaf.start
             ctx.report(rule, s, leaf.end, what=ctx.snippet(s, leaf.end))
+        elif "devices" in leaf.path and re.fullmatch(r"/dev/nvidia[\w-]*(:\S*)?", leaf.value):
+            ctx.report(rule, leaf.start, leaf.end, what=leaf.value)
+
+
+def _compose_capabilities(ctx, scalars: list[Leaf]) -> None:
+    """`capabilities: [gpu]` in a device reservation that names no `driver: nvidia` (the GPU driver is
+    then implied)."""
+    rules = ctx.rules_with("compose-gpu")
+    if not rules:
+        return
+    with_driver = {x.path[:-1] for x in scalars if x.key == "driver" and x.value.lower() == "nvidia"}
+    for leaf in scalars:
+        p = leaf.path
+        if "devices" in p and "capabilities" in p and leaf.value == "gpu":
+            entry = p[:p.index("capabilities")]
+            if entry not in with_driver:
+                ctx.report(rules[0], leaf.start, leaf.end, what=f"capabilities: [{leaf.value}]")
+
+
+def _container_command(ctx, leaf: Leaf, items: list[Leaf]) -> None:
+    """compose `command:`/`entrypoint:` strings are shell; list forms (compose, Kubernetes
+    `command`/`args`) are argument vectors like a Dockerfile's exec form."""
+    from migrate.lang import shell
+
+    p = leaf.path
+    if leaf.key in ("command", "entrypoint") and "services" in p and isinstance(p[-1], str):
+        if leaf.quoted and "\\" in leaf.value:
+            return
+        shell.scan(ctx, leaf.start, leaf.end)
+
+
+def _argv_lists(ctx, scalars: list[Leaf]) -> None:
+    from migrate.lang import shell
+
+    lists: dict[tuple, list[Leaf]] = {}
+    for leaf in scalars:
+        p = leaf.path
+        if len(p) >= 2 and isinstance(p[-1], int) and p[-2] in ("command", "args", "entrypoint") \
+                and ("services" in p or "containers" in p or "initContainers" in p):
+            lists.setdefault(p[:-1], []).append(leaf)
+    for rule in ctx.rules_with("device-arg"):
+        for argv in lists.values():
+            shell.device_args(ctx, rule, [(x.value, x.start) for x in argv])
 
 
 def _runner(ctx, leaf: Leaf) -> None:
@@ -175,9 +225,41 @@ def _is_dependency(ctx, path) -> bool:
     return False
 
 
+def _poetry_name(path) -> str | None:
+    """The package of a Poetry dependency leaf: [tool.poetry.dependencies] / [tool.poetry.group.G.dependencies]
+    `name = "1.2"` or `name = {version = ..., ...}`."""
+    if path[:3] == ("tool", "poetry", "dependencies") and len(path) >= 4:
+        name = path[3]
+    elif path[:3] == ("tool", "poetry", "group") and len(path) >= 6 and path[4] == "dependencies":
+        name = path[5]
+    elif path[:3] == ("tool", "poetry", "dev-dependencies") and len(path) >= 4:
+        name = path[3]
+    else:
+        return None
+    return name if isinstance(name, str) and name != "python" else None
+
+
 def _dependencies(ctx, scalars: list[Leaf]) -> None:
-    if not ctx.path.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.cfg"):
+    name = ctx.path.rsplit("/", 1)[-1]
+    if ctx.language in ("toml", "yaml", "ini"):  # index URLs anywhere: [[tool.uv.index]], [[tool.poetry.source]]
+        for leaf in scalars:
+            if leaf.value and leaf.value.startswith(("https://download.pytorch.org/", "http://download.pytorch.org/")) \
+                    and not _is_dependency(ctx, leaf.path):
+                shell.pip_word(ctx, leaf.value, leaf.start)
+    if ctx.language == "yaml" and name in ("cog.yaml", "cog.yml"):
+        _cog(ctx, scalars)
         return
+    if not re.fullmatch(r"pyproject[\w.-]*\.toml|setup\.cfg", name):
+        return
+    seen = set()
+    for leaf in scalars:  # Poetry: the package is the key
+        pkg = _poetry_name(leaf.path) if ctx.language == "toml" else None
+        if pkg is None or pkg in seen:
+            continue
+        seen.add(pkg)
+        s, e = (leaf.key_start, leaf.key_end) if len(leaf.path) in (4, 6) and leaf.key == pkg else (leaf.start, leaf.end)
+        req = requirements.Requirement(requirements.canonical(pkg), ctx.snippet(s, e), s, e, None)
+        requirements.requirement(ctx, req, pip_words=False)
     groups: dict[tuple, list] = {}
     for leaf in scalars:
         if not _is_dependency(ctx, leaf.path) or not leaf.value:
@@ -199,6 +281,24 @@ def _dependencies(ctx, scalars: list[Leaf]) -> None:
             return _insert_after(ctx, leaf_of[id(after)], text)
 
         requirements.torch_npu_pin(ctx, [r for r, _ in pairs], insert)
+
+
+def _cog(ctx, scalars: list[Leaf]) -> None:
+    """Replicate's cog.yaml: `build.python_packages` are requirements; `build.gpu: true` and
+    `build.cuda` select a CUDA base image."""
+    reqs = []
+    for leaf in scalars:
+        if leaf.path[:2] == ("build", "python_packages") and len(leaf.path) == 3 and leaf.value:
+            req = requirements.parse_requirement(leaf.value, leaf.start)
+            if req is not None:
+                reqs.append(req)
+                requirements.requirement(ctx, req)
+        elif leaf.path in (("build", "gpu"), ("build", "cuda"), ("build", "cudnn")):
+            if leaf.path[1] == "gpu" and leaf.value.lower() != "true":
+                continue
+            for rule in ctx.rules_with("cog-gpu"):
+                ctx.report(rule, leaf.key_start, leaf.end, key=".".join(leaf.path), value=leaf.value)
+    requirements.torch_npu_pin(ctx, reqs, None)
 
 
 def _insert_after(ctx, leaf: Leaf, text: str) -> Edit | None:

@@ -218,6 +218,8 @@ def _magics(sh: FileContext, text: bytes, magics) -> None:
         if stripped.startswith(b"!") or re.match(rb"[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*!", stripped):
             bang = lead + stripped.index(b"!")
             shell.scan(sh, bang + 1, e)
+        elif re.match(rb"%(?:pip|conda|mamba|uv)\s", stripped):  # `%pip install ...`: the command after the %
+            shell.scan(sh, lead + 1, e)
         elif stripped.startswith((b"%sx", b"%system")):
             cmd = re.match(rb"%(?:sx|system)\s+", stripped)
             if cmd:

@@ -35,6 +35,7 @@ class Requirement:
     start: int  # byte offset of `text` in ctx.source
     end: int
     pin: str | None  # `X.Y.Z` of `==X.Y.Z[+local]`, else None
+    url: bool = False  # a bare URL (`git+https://...#egg=NAME`): the name is not written in the text
 
 
 @dataclass
@@ -45,30 +46,68 @@ class Insertion:
     make: object  # callable(req_text) -> Edit
 
 
+_URL = re.compile(r"\s*(?:[a-z]+\+)?(?:https?|ssh|file|git)://\S+")
+
+
+def url_name(url: str) -> str | None:
+    """The project a direct URL installs: `#egg=NAME`, else the repository or archive name
+    (`git+https://github.com/NVIDIA/apex.git@v1` -> apex)."""
+    m = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", url)
+    if m:
+        return m.group(1)
+    path = re.split(r"[#?]", url, maxsplit=1)[0].rstrip("/")
+    last = path.rsplit("/", 1)[-1].split("@", 1)[0]
+    last = re.sub(r"\.git$", "", last)
+    last = re.sub(r"(-\d[^/]*)?\.(tar\.gz|zip|whl|tgz)$", "", last)
+    return last if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", last or "") else None
+
+
 def parse_requirement(text: str, start: int) -> Requirement | None:
+    if text.lstrip().startswith(("-", "#")):
+        return None
+    if _URL.match(text):  # a bare VCS/archive URL: named by its egg or repository
+        name = url_name(text.strip())
+        return Requirement(canonical(name), text, start, start + len(text.encode()), None, url=True) if name else None
     m = _NAME.match(text)
-    if not m or text.lstrip().startswith(("-", "#")):
+    if not m:
         return None
     rest = text[m.end():]
     pin = _PIN.match(rest)
     return Requirement(canonical(m.group(1)), text, start, start + len(text.encode()), pin.group(1) if pin else None)
 
 
-def requirement(ctx: FileContext, req: Requirement) -> None:
-    """The per-requirement rules: `+cuXXX` local versions and CUDA-only packages."""
-    shell.pip_word(ctx, req.text, req.start)
+def requirement(ctx: FileContext, req: Requirement, pip_words: bool = True) -> None:
+    """The per-requirement rules: `+cuXXX` local versions and CUDA-only packages (`pip_words`
+    False when the caller already ran the pip-argument rules over the text)."""
+    if pip_words:
+        shell.pip_word(ctx, req.text, req.start)
     for rule in ctx.rules_with("cuda-package"):
         hit = cuda_package(rule, req.name)
         if hit is None:
+            extra = _cuda_extra(rule, req)
+            if extra:
+                ctx.report(rule, req.start, req.end, api=req.name, name=f"{req.name}[{extra}]",
+                           advice=rule.options["extra_advice"])
             continue
         advice, replacement = hit
         edits = []
-        if replacement and ctx.language != "conda":
+        if replacement and ctx.language != "conda" and not req.url:
             m = _NAME.match(req.text)
             s = req.start + len(req.text[:m.start(1)].encode())
             edits = [Edit(s, s + len(m.group(1).encode()), replacement)]
         ctx.report(rule, req.start, req.end, edits=edits, safety=Safety.UNSAFE if edits else None,
                    api=req.name, name=req.name, advice=advice)
+
+
+def _cuda_extra(rule, req: Requirement) -> str | None:
+    """A CUDA extra of an otherwise portable package: `jax[cuda12]`, `tensorflow[and-cuda]`."""
+    m = re.match(r"\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]", req.text)
+    if not m or req.url:
+        return None
+    for extra in m.group(1).split(","):
+        if re.fullmatch(rule.options["extras"], extra.strip().lower()):
+            return extra.strip()
+    return None
 
 
 def cuda_package(rule, name: str) -> tuple[str, str | None] | None:
@@ -173,6 +212,10 @@ def _option(ctx: FileContext, body: str, start: int) -> None:
         return
     url_start = start + len(body[:m.start(2)].encode())
     shell.pip_word(ctx, m.group(2), url_start)
+    if m.group(1) in ("-e", "--editable"):  # `-e git+https://github.com/NVIDIA/apex#egg=apex`
+        req = parse_requirement(m.group(2), url_start)
+        if req is not None:
+            requirement(ctx, req, pip_words=False)
     for rule in ctx.rules_with("cuda-index-manual"):
         if any(re.search(p, m.group(2)) for p in rule.options["patterns"]):
             ctx.report(rule, url_start, url_start + len(m.group(2).encode()), url=m.group(2))
@@ -208,15 +251,21 @@ def _conda(ctx: FileContext) -> None:
                     reqs += pip_reqs
                     continue
                 for text, s, e in _scalar_of(item):
-                    m = _CONDA.match(text)
-                    if not m:
+                    req = conda_requirement(text, s)
+                    if req is None:
                         continue
-                    name = canonical(m.group(1))
-                    pin = re.match(r"==?([0-9][0-9A-Za-z.]*)(?:=|$)", text[m.end():])
-                    req = Requirement(name, text, s, e, pin.group(1) if pin else None)
                     reqs.append(req)
                     _conda_package(ctx, req)
             torch_npu_pin(ctx, reqs, None)  # conda has no torch-npu package: advice only
+
+
+def conda_requirement(text: str, start: int) -> Requirement | None:
+    """A conda match spec: `pytorch=2.1.0`, `pytorch-cuda=12.1`, `conda-forge::cudatoolkit`."""
+    m = _CONDA.match(text)
+    if not m:
+        return None
+    pin = re.match(r"==?([0-9][0-9A-Za-z.]*)(?:=|$)", text[m.end():])
+    return Requirement(canonical(m.group(1)), text, start, start + len(text.encode()), pin.group(1) if pin else None)
 
 
 def _conda_package(ctx: FileContext, req: Requirement) -> None:

@@ -19,6 +19,7 @@ _ENV_IN_TEXT = re.compile(rb"\b(?:CUDA|NCCL|TORCH_NCCL|PYTORCH_CUDA|NVIDIA|CUDNN
 _MAKE_VAR = re.compile(rb"^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:[?:+!]?=|$)", re.M)
 _MAKE_REF = re.compile(rb"\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]")
 _TORCH_WHL = re.compile(r"(?P<pre>https?://download\.pytorch\.org/whl/(?:[a-z]+/)?)(?P<cu>cu\d{2,3})(?P<post>/?)")
+_TORCH_STABLE = re.compile(r"https?://download\.pytorch\.org/whl/(?=torch_stable\.html)")
 _LOCAL_CU = re.compile(r"(?P<pin>\b(?:torch|torchvision|torchaudio)(?:\[[^\]]*\])?==?=?[0-9][0-9a-z.]*)(?P<local>\+cu\d{2,3})\b")
 
 
@@ -51,6 +52,8 @@ def scan_tree(ctx: FileContext, root, base: int) -> None:
                 _cuda_path(ctx, node.parent, base)
         elif t == "command":
             _command(ctx, node, base)
+        elif t == "redirected_statement":
+            _python_heredoc(ctx, node, base)
         elif t in ("heredoc_body", "raw_string", "string_content"):
             _env_in_text(ctx, node, base)
         elif t == "comment" and node.text.startswith(b"#SBATCH"):
@@ -109,6 +112,188 @@ def _command(ctx: FileContext, node, base: int) -> None:
         if v is not None:
             s, _ = _value_span(a, base)
             pip_word(ctx, v, s)
+    _installer(ctx, name, args, values, base)
+    _inline_python(ctx, node, name, args, values, base)
+    _cuda_tools(ctx, node, name, args, values, base)
+    for rule in ctx.rules_with("tf32-arg"):
+        for i, (a, v) in enumerate(zip(args, values)):
+            flag, sep, val = (v or "").partition("=")
+            if flag != "--tf32":
+                continue
+            if not sep:  # `--tf32 True`, or a bare `--tf32` (store_true style)
+                nxt = values[i + 1] if i + 1 < len(values) else None
+                val = nxt if nxt is not None and not nxt.startswith("-") else "true"
+            if val.lower() in ("true", "1", "yes"):
+                ctx.report(rule, base + a.start_byte, base + a.end_byte)
+
+
+def _cuda_tools(ctx, node, name, args, values, base) -> None:
+    """CUDA toolkit commands (nvcc, nsys, ncu, ...), `module load CUDA/12.1`, and container GPU flags
+    (`docker run --gpus all`, `apptainer exec --nv`)."""
+    s, e = base + node.start_byte, base + node.end_byte
+    for rule in ctx.rules_with("cuda-tool"):
+        tools = rule.options["tools"]
+        if name in tools:
+            ctx.report(rule, s, e, tool=name, advice=tools[name])
+        elif name in ("command", "which", "type", "hash"):
+            for a, v in zip(args, values):
+                if v in tools:
+                    ctx.report(rule, s, e, tool=v, advice=tools[v])
+    for rule in ctx.rules_with("module-load-cuda"):
+        if name in ("module", "ml") and any(v in ("load", "add", "swap") for v in values if v):
+            for a, v in zip(args, values):
+                if v and re.match(rule.options["modules"], v, re.I):
+                    st, _ = _value_span(a, base)
+                    ctx.report(rule, st, st + len(v.encode()), module=v)
+    tool, words = name, list(zip(args, values))
+    while tool in ("exec", "sudo", "nohup", "time") and words and words[0][1]:  # `exec apptainer exec --nv ...`
+        tool, words = words[0][1], words[1:]
+    for rule in ctx.rules_with("container-gpu-flag"):
+        flags = rule.options["flags"].get(tool or "")
+        if not flags:
+            continue
+        args = [a for a, _ in words]
+        for i, (a, v) in enumerate(words):
+            flag, eq, val = (v or "").partition("=")
+            want = flags.get(flag)  # "none": a bare flag; "any": any value; else that value
+            if want is None:
+                continue
+            st, en = base + a.start_byte, base + a.end_byte
+            if want != "none" and not eq:
+                if i + 1 >= len(words):
+                    continue
+                val, en = words[i + 1][1] or "", base + words[i + 1][0].end_byte
+            if want not in ("none", "any") and val != want:
+                continue
+            ctx.report(rule, st, en, flag=ctx.snippet(st, en), tool=tool)
+
+
+def _system_packages(ctx, words, base) -> None:
+    """`apt-get install ... libcudnn8 cuda-toolkit-12-1 libnccl2`: CUDA libraries from NVIDIA's repo."""
+    if "install" not in [v for v, _ in words]:
+        return
+    for rule in ctx.rules_with("system-cuda-package"):
+        for v, a in words:
+            if v and not v.startswith("-") and re.fullmatch(rule.options["packages"], v.split("=", 1)[0]):
+                s, _ = _value_span(a, base)
+                ctx.report(rule, s, s + len(v.encode()), name=v)
+
+
+def _inline_python(ctx, node, name, args, values, base) -> None:
+    """`python -c "import torch; print(torch.cuda.is_available())"`: the program goes through the
+    Python rules; what they would change or report is one finding here (the quoting of a shell
+    word is not ours to rewrite)."""
+    if not name or not re.fullmatch(r"python[\d.]*", name) or "-c" not in values:
+        return
+    i = values.index("-c")
+    if i + 1 >= len(values) or values[i + 1] is None:
+        return
+    a = args[i + 1]
+    python_program(ctx, values[i + 1], base + a.start_byte, base + a.end_byte)
+
+
+def _python_heredoc(ctx, node, base) -> None:
+    """`python - <<'EOF' ... EOF`: the heredoc is a Python program (left alone when it has `$` expansions)."""
+    cmd = next((c for c in node.children if c.type == "command"), None)
+    name_node = cmd.child_by_field_name("name") if cmd is not None else None
+    name = _plain(name_node.named_children[0]) if name_node is not None and name_node.named_children else None
+    if not name or not re.fullmatch(r"python[\d.]*", name):
+        return
+    for redirect in (c for c in node.children if c.type == "heredoc_redirect"):
+        body = next((c for c in redirect.children if c.type == "heredoc_body"), None)
+        if body is None or any(c.type != "heredoc_content" for c in body.named_children):
+            continue
+        python_program(ctx, body.text.decode(), base + body.start_byte, base + body.end_byte)
+
+
+def python_program(ctx, code: str, start: int, end: int) -> None:
+    rules = ctx.rules_with("inline-python")
+    if not rules:
+        return
+    from migrate.core import migrate_file
+
+    r = migrate_file("inline.py", code.encode(), ctx.settings, language="python")
+    found = [f for f in r.findings if f.severity.value != "info"] if r.findings else []
+    if r.status != "changed" and not found:
+        return
+    new = r.new_data.decode() if r.status == "changed" and r.new_data else None
+    rule = rules[0]
+    if "\n" in code.strip():  # a heredoc program: its migrated text as it would be
+        ctx.report(rule, start, end, n=len(found), rules=", ".join(sorted({f.rule for f in found})) or "-",
+                   how="a heredoc", suggestion=("migrated program:\n" + new) if new else None)
+        return
+    if new is not None:
+        lines = [x.strip() for x in new.splitlines() if x.strip()]
+        if "import torch_npu" in lines[1:]:  # added after the one-line program: import it with torch
+            rest = [x for x in lines if x != "import torch_npu"]
+            joined = "; ".join(rest)
+            with_npu = re.sub(r"\bimport torch\b(?![.\w])", "import torch, torch_npu", joined, count=1)
+            lines = [with_npu] if with_npu != joined else ["import torch_npu"] + rest
+        new = "; ".join(lines)
+    ctx.report(rule, start, end, n=len(found), how="python -c",
+               rules=", ".join(sorted({f.rule for f in found})) or "-",
+               suggestion=(rule.options["suggestion"].format(code=new) if new else None))
+
+
+# pip options that take a value (the value is not a package)
+_PIP_VALUE_OPTS = {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f",
+                   "--find-links", "-t", "--target", "--prefix", "--root", "--src", "--upgrade-strategy",
+                   "--progress-bar", "--python-version", "--platform", "--implementation", "--abi", "--only-binary",
+                   "--no-binary", "--trusted-host", "--cache-dir", "--log", "--proxy", "--retries", "--timeout",
+                   "--global-option", "--install-option", "--config-settings", "-C", "--python", "--index"}
+_CONDA_VALUE_OPTS = {"-c", "--channel", "-n", "--name", "-p", "--prefix", "--file", "--override-channels"}
+
+
+def _installer(ctx, name, args, values, base) -> None:
+    """`pip install PKG...`, `python -m pip install`, `uv pip install`, `conda/mamba install PKG...`:
+    the package words get the dependency rules (CUDA-only packages, conda CUDA builds, torch-npu)."""
+    from migrate.lang import requirements as deps
+
+    words = list(zip(values, args))
+    if name and re.fullmatch(r"python[\d.]*", name) and values[:2] == ["-m", "pip"]:
+        words, kind = words[2:], "pip"
+    elif name in ("pip", "pip3") or (name == "uv" and values[:1] == ["pip"]):
+        words, kind = (words[1:] if name == "uv" else words), "pip"
+    elif name in ("conda", "mamba", "micromamba"):
+        kind = "conda"
+    elif name in ("apt-get", "apt", "yum", "dnf"):
+        _system_packages(ctx, words, base)
+        return
+    else:
+        return
+    if not words or words[0][0] not in ("install", "create"):
+        return
+    value_opts = _PIP_VALUE_OPTS if kind == "pip" else _CONDA_VALUE_OPTS
+    reqs = []
+    skip = False
+    for i, (v, a) in enumerate(words[1:], 1):
+        if skip:
+            skip = False
+            if kind == "conda" and words[i - 1][0] in ("-c", "--channel") and v is not None:
+                s, _ = _value_span(a, base)
+                for rule in ctx.rules_with("conda-cuda"):
+                    if v in rule.options["channels"]:
+                        ctx.report(rule, s, s + len(v.encode()), name=v, advice=rule.options["channel_advice"])
+            continue
+        if v is None:
+            continue
+        if v.startswith("-"):
+            skip = v in value_opts
+            if kind == "pip" and v in ("-e", "--editable"):
+                skip = False
+            continue
+        s, _ = _value_span(a, base)
+        if kind == "pip":
+            req = deps.parse_requirement(v, s)
+            if req is not None:
+                reqs.append(req)
+                deps.requirement(ctx, req, pip_words=False)
+        else:
+            req = deps.conda_requirement(v, s)
+            if req is not None:
+                reqs.append(req)
+                deps._conda_package(ctx, req)
+    deps.torch_npu_pin(ctx, reqs, None)
 
 
 def _nvidia_smi(ctx, rule, node, name_node, name, args, values, base) -> None:
@@ -190,16 +375,7 @@ def _env_in_text(ctx, node, base) -> None:
         return
     for m in _ENV_IN_TEXT.finditer(node.text):
         s, e = base + node.start_byte + m.start(), base + node.start_byte + m.end()
-        name = m.group().decode()
-        for rule in ctx.rules_with("env-setting"):
-            opts = options(rule)
-            from migrate.lang.common import env_advice, env_rename
-
-            new = env_rename(opts, name)
-            if opts.get("role") == "rename" and new is not None:
-                ctx.report(rule, s, e, edits=[Edit(s, e, new)], safety=Safety.UNSAFE, api=name, old=name, new=new)
-            elif opts.get("role") == "unsupported" and new is None and env_advice(opts, name):
-                ctx.report(rule, s, e, api=name, name=name, advice=env_advice(opts, name))
+        report_env_name(ctx, m.group().decode(), s, e, safety=Safety.UNSAFE)
 
 
 def pip_word(ctx, value: str, start: int) -> None:
@@ -210,6 +386,10 @@ def pip_word(ctx, value: str, start: int) -> None:
             s = start + len(value[:m.start("cu")].encode())
             ctx.report(rule, s, s + len(m.group("cu")), edits=[Edit(s, s + len(m.group("cu")), "cpu")],
                        old=m.group(0), new=m.group("pre") + "cpu" + m.group("post"))
+        m = _TORCH_STABLE.match(value)
+        if m:  # the page of every build (CUDA and CPU): the CPU one
+            s = start + len(m.group().encode())
+            ctx.report(rule, s, s, edits=[Edit(s, s, "cpu/")], old=value, new=m.group() + "cpu/torch_stable.html")
     for rule in ctx.rules_with("local-version"):
         for m in _LOCAL_CU.finditer(value):
             s = start + len(value[:m.start("local")].encode())

@@ -11,27 +11,11 @@ import re
 
 from migrate.lang.cuda.tsutil import call_args, text
 from migrate.model import Edit, Safety, Severity
+from migrate.registry import Registry
 
-_REGISTRY: dict[str, object] = {}
-
-
-def register(name: str):
-    def deco(cls):
-        _REGISTRY[name] = cls()
-        return cls
-
-    return deco
-
-
-def get(name: str):
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"no C/C++/CUDA matcher named {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
-
-
-def names() -> list[str]:
-    return sorted(_REGISTRY)
+_MATCHERS = Registry("C/C++/CUDA")
+register = _MATCHERS.register
+get = _MATCHERS.get
 
 
 def _enum(value, cls):

@@ -17,27 +17,11 @@ import re
 from migrate.lang.python.index import Chain, imported_names
 from migrate.lang.python.tsutil import is_fstring, string_value, text, unwrap
 from migrate.model import Edit, Effort, Safety, Severity
+from migrate.registry import Registry
 
-_REGISTRY: dict[str, object] = {}
-
-
-def register(name: str):
-    def deco(cls):
-        _REGISTRY[name] = cls()
-        return cls
-
-    return deco
-
-
-def get(name: str):
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"no Python matcher named {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
-
-
-def names() -> list[str]:
-    return sorted(_REGISTRY)
+_MATCHERS = Registry("Python")
+register = _MATCHERS.register
+get = _MATCHERS.get
 
 
 def match_pattern(qualname: str, pattern: str) -> bool:
