@@ -65,7 +65,7 @@ class ExplainScreen(ModalScreen[None]):
     """The details of the current change on the whole screen (at 80x24 the panel shows only the
     start): rule, safety, message, why, the rule's example. Arrows/page keys scroll; any other key closes."""
 
-    SCROLL_KEYS = {"up", "down", "pageup", "pagedown", "home", "end", "space"}
+    SCROLL_KEYS = {"up", "down", "pageup", "pagedown", "home", "end"}
     DEFAULT_CSS = """
     ExplainScreen { align: center middle; }
     ExplainScreen > VerticalScroll { width: 100%; height: 100%; border: round $accent; background: $panel;
