@@ -145,22 +145,7 @@ def load_file(path: Path) -> list[Rule]:
     if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
         raise _fail(str(path), "top level must be a mapping with a 'rules' list")
     rel = path.name if path.parent.name == "" else f"{path.parent.name}/{path.name}"
-    rules = [parse_rule(entry, rel) for entry in doc["rules"]]
-    from migrate.languages import HANDLERS
-
-    folder = path.parent.name
-    if folder in HANDLERS:  # rules_for() reads only a language's own folder
-        for r in rules:
-            if r.languages != (folder,):
-                raise _fail(rel, f"rule {r.id!r}: rules under rules/{folder}/ are for {folder} only "
-                                 f"(languages: [{folder}]); put a rule for {', '.join(r.languages)} in another folder")
-    return rules
-
-
-@cache
-def _loaded(path: Path) -> tuple[Rule, ...]:
-    """load_file once per file: all_rules() and rules_for() share the same Rule objects."""
-    return tuple(load_file(path))
+    return [parse_rule(entry, rel) for entry in doc["rules"]]
 
 
 @cache
@@ -169,7 +154,7 @@ def all_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in sorted(resource_dir("rules").rglob("*.yaml")):
-        for rule in _loaded(path):
+        for rule in load_file(path):
             if rule.id in seen:
                 raise _fail(rule.source, f"rule id {rule.id!r} is already defined in {seen[rule.id]}")
             seen[rule.id] = rule.source
@@ -184,20 +169,7 @@ def rules_by_id() -> dict[str, Rule]:
 
 @cache
 def rules_for(language: str) -> tuple[Rule, ...]:
-    """The rules of one language, in all_rules() order. A start-up path (a pre-commit hook on one
-    Python file): rules/<language>/ holds rules of that language only (load_file checks it), so
-    only that folder and the folders not named after a language are read."""
-    root = resource_dir("rules")
-    if not (root / language).is_dir():
-        return tuple(r for r in all_rules() if language in r.languages)
-    from migrate.languages import HANDLERS
-
-    out = []
-    for path in sorted(root.rglob("*.yaml")):
-        folder = path.parent.name if path.parent != root else ""
-        if folder == language or folder not in HANDLERS:
-            out += [r for r in _loaded(path) if language in r.languages]
-    return tuple(out)
+    return tuple(r for r in all_rules() if language in r.languages)
 
 
 def select(rules, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()):

@@ -186,3 +186,54 @@ def test_other_kernels_get_a_skeleton_with_todos(name):
     assert set(k["constructs"]) == kinds[name]
     # the original body is kept as a commented reference
     assert "//   __syncthreads();" in code or "__shfl_down_sync" in code
+
+
+EDGE = """
+#include <cooperative_groups.h>
+namespace cg = cooperative_groups;
+#define SHFL_DOWN(v, d) __shfl_down_sync(0xffffffff, v, d)
+
+__device__ float warp_sum(float v) {
+  for (int o = 16; o > 0; o /= 2) v += SHFL_DOWN(v, o);
+  return v;
+}
+__global__ void child(float* x) { x[threadIdx.x] = 0.f; }
+
+template <typename scalar_t>
+__global__ void edge(cudaTextureObject_t tex, scalar_t* out, int n) {
+  cg::grid_group grid = cg::this_grid();
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  float v = tex1Dfetch<float>(tex, i);
+  unsigned lane;
+  asm volatile("mov.u32 %0, %%laneid;" : "=r"(lane));
+  if (i == 0) { printf("n=%d\\n", n); child<<<1, 32>>>(out); }
+  Reducer<scalar_t, SUM>::atomic_write(out + i, warp_sum(v));
+  grid.sync();
+}
+
+__global__ void from_headers(float* out, const float* x, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  float v = SHFL_DOWN_SYNC(FULL_MASK, x[i], 1);  // macros of another header
+  atomAdd(out, at::cuda::detail::IndexToOffset<float, int, -1>::get(i, v));
+}
+"""
+
+
+def test_every_construct_is_inventoried_with_advice_for_both_targets():
+    r = migrate_file("csrc/edge.cu", EDGE.encode(), Settings())
+    ks = {k["name"]: k for k in r.kernels}
+    assert set(ks["edge"]["constructs"]) == {
+        "cooperative-groups", "texture-surface", "inline-asm", "dynamic-parallelism", "printf", "thread-indexing",
+        "templates", "atomics", "device-functions", "warp-shuffle"}  # shuffles via warp_sum -> SHFL_DOWN
+    assert set(ks["from_headers"]["constructs"]) == {"thread-indexing", "warp-shuffle", "atomics", "device-functions"}
+    assert ks["edge"]["effort"] == "high" and ks["edge"]["complete"] is False
+    for a in ks["edge"]["advice"]:
+        assert a["a2a3"] and a["simt"] and a["effort"] in ("low", "medium", "high"), a
+    advice = {a["construct"]: a for a in ks["edge"]["advice"]}
+    assert "SyncAll" in advice["cooperative-groups"]["a2a3"] and "cooperative_groups" in advice["cooperative-groups"]["simt"]
+    assert "not supported" in advice["dynamic-parallelism"]["simt"]
+    code = r.generated["csrc/ascendc/edge.cpp"].decode()
+    assert not parse(strip_ascend(code).encode()).root_node.has_error
+    for c in ("cooperative-groups", "texture-surface", "inline-asm", "dynamic-parallelism", "printf", "atomics"):
+        assert f"TODO(migrate): {c}:" in code, c
+    assert [f.rule for f in r.findings if f.line == 19] == ["cuda-kernel-launch"]  # the device-side launch

@@ -98,20 +98,6 @@ def test_rule_docs_are_current():
     assert r.returncode == 0, "docs/rules.md is stale: run python scripts/gen_rule_docs.py"
 
 
-def test_a_language_folder_holds_only_that_languages_rules(tmp_path):
-    """rules_for("python") reads only rules/python/ (hook start-up), so a rule there for another
-    language would be lost: load_file refuses it."""
-    from migrate.ruleset import load_file, rules_for
-
-    (tmp_path / "python").mkdir()
-    bad = tmp_path / "python" / "x.yaml"
-    bad.write_text("rules:\n  - id: some-cuda-rule\n    title: t\n    languages: [python, cuda]\n    matcher: api\n"
-                   "    severity: info\n    safety: manual\n    effort: trivial\n    message: m\n    why: w\n")
-    with pytest.raises(RuleError, match="rules under rules/python/ are for python only"):
-        load_file(bad)
-    assert [r.id for r in rules_for("python")] == [r.id for r in python_rules()]
-
-
 def test_plain_torch_code_is_not_sent_to_the_parser():
     """Every Python rule has triggers (none means: parse every file), and model code without a
     CUDA word stays below the prefilter (`input` holds `npu`)."""

@@ -83,7 +83,15 @@ _QUAL_WORDS = {b"__host__", b"__device__", b"__forceinline__", b"inline", b"stat
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*)$", re.M)
 
 
+# Export/visibility macros defined in another header (`SCATTER_API torch::Tensor f(...)`, `C10_API`,
+# `FOO_INLINE_VARIABLE int x`): at the start of a line, before a declaration, by their usual spelling.
+_EXPORT_MACRO = re.compile(rb"^([ \t]*)([A-Z][A-Z0-9_]*_(?:API|EXPORT|IMPORT|INLINE_VARIABLE|VISIBLE|HIDDEN))(?=[ \t]+[A-Za-z_])", re.M)
+
+
 def _blank_qualifier_macros(source: bytes) -> bytes:
+    if b"_API" in source or b"_EXPORT" in source or b"_IMPORT" in source or b"_INLINE_VARIABLE" in source \
+            or b"_VISIBLE" in source or b"_HIDDEN" in source:
+        source = _EXPORT_MACRO.sub(lambda m: m.group(1) + b" " * len(m.group(2)), source)
     names = set(_QUALIFIER_MACROS)
     for m in _DEFINE.finditer(source):
         words = m.group(2).split()

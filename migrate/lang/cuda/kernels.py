@@ -26,6 +26,21 @@ _CALL_CONSTRUCTS = [
     (re.compile(r"^(__half2float|__float2half\w*|__hadd|__hmul|__hfma|__float2bfloat16|__bfloat162float)$"), "half-precision"),
     (re.compile(r"^(wmma::\w+|mma_sync|load_matrix_sync|store_matrix_sync)$"), "tensor-cores"),
 ]
+# Helpers and macros from other files (`SHFL_DOWN_SYNC`, `atomAdd`, `Reducer<T>::atomic_write`) are
+# recognised by their spelling: the construct is reported, nothing is rewritten on the strength of it.
+_LOOSE_CONSTRUCTS = [
+    (re.compile(r"shfl", re.I), "warp-shuffle"),
+    (re.compile(r"ballot|activemask", re.I), "warp-vote"),
+    (re.compile(r"atomic|^atom[A-Z]|^gpuAtom", re.I), "atomics"),
+    (re.compile(r"syncthreads", re.I), "syncthreads"),
+]
+# Calls that are not a person's helper function: C++ casts and the CUDA math library.
+_BUILTIN_CALLS = re.compile(
+    r"^(static_cast|reinterpret_cast|const_cast|dynamic_cast|sizeof|alignof|decltype|assert|min|max|abs|"
+    r"f?(abs|max|min|floor|ceil|round|trunc|sqrt|rsqrt|cbrt|exp|exp2|expm1|log|log2|log10|log1p|pow|sin|cos|tan|"
+    r"asin|acos|atan|atan2|sinh|cosh|tanh|erf|erfc|fma|mod|rint|lrint|llrint|hypot|copysign|signbit|isnan|isinf|"
+    r"isfinite|sincos|normcdf)f?|__\w+|make_\w+|std::\w+|(at|c10|torch)::\w+(::\w+)*|scalar_t|acc_t|float|double|int|"
+    r"int64_t|int32_t|uint32_t|uint64_t|half|__half|bool|size_t|dim3)$")
 
 
 @dataclass
@@ -112,16 +127,42 @@ def find_kernels(root) -> list[Kernel]:
     return out
 
 
-def device_functions(root) -> set[str]:
-    names = set()
+def device_functions(root) -> dict[str, object]:
+    """The file's `__device__` functions: name -> body node."""
+    out = {}
     for n in walk(root):
         if n.type == "function_definition" and has_token(n, "__device__"):
             d = n.child_by_field_name("declarator")
             while d is not None and d.type != "function_declarator":
                 d = d.child_by_field_name("declarator")
             if d is not None and d.child_by_field_name("declarator") is not None:
-                names.add(text(d.child_by_field_name("declarator")).split("::")[-1])
-    return names
+                out.setdefault(text(d.child_by_field_name("declarator")).split("::")[-1], n.child_by_field_name("body"))
+    return out
+
+
+def _callee_constructs(name: str, devfns: dict, macros: dict, seen: set) -> set[str]:
+    """What a device helper of this file uses (and the helpers it calls), e.g. the warp shuffles
+    inside `warp_reduce_sum`: the kernel calling it needs the same porting work."""
+    if name in seen or devfns.get(name) is None:
+        return set()
+    seen.add(name)
+    out: set[str] = set()
+    for n in walk(devfns[name]):
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is None:
+                continue
+            short = _strip_targs(text(fn)).split("::")[-1]
+            c = _call_construct(short, text(fn)) or next((c for rx, c in _LOOSE_CONSTRUCTS if rx.search(short)), None)
+            if c is not None:
+                out.add(c)
+            elif short in devfns:
+                out |= _callee_constructs(short, devfns, macros, seen)
+        elif n.type == "gnu_asm_expression":
+            out.add("inline-asm")
+        elif n.type == "declaration" and any(text(c).strip() == "__shared__" for c in n.children if c.type == "type_qualifier"):
+            out.add("shared-memory")
+    return out
 
 
 def _constructs(k: Kernel, body, param_names) -> None:
@@ -134,7 +175,11 @@ def _constructs(k: Kernel, body, param_names) -> None:
 
     if k.template_params:
         add("templates", k.outer)
-    devfns = device_functions(body.parent.parent if body.parent is not None and body.parent.parent is not None else body)
+    root = body
+    while root.parent is not None:
+        root = root.parent
+    devfns = device_functions(root)
+    macros = macro_bodies(root)
     for n in walk(body):
         t = n.type
         if t == "field_expression":
@@ -156,18 +201,28 @@ def _constructs(k: Kernel, body, param_names) -> None:
             fn = n.child_by_field_name("function")
             if fn is None:
                 continue
-            name = text(fn)
-            short = re.sub(r"<.*", "", name).split("::")[-1]
-            if name.split("<")[0] in _LOOP_MACROS:
+            name = _strip_targs(text(fn))
+            short = name.split("::")[-1]
+            if name in _LOOP_MACROS:
                 add("grid-stride-loop", n)
                 continue
-            for rx, c in _CALL_CONSTRUCTS:
-                if rx.search(short) or rx.search(name):
+            c = _call_construct(short, name)
+            if c is None and short in macros:  # a macro of this file: look at what it expands to
+                for word in re.findall(r"[A-Za-z_]\w*", macros[short]):
+                    c = _call_construct(word, word)
+                    if c is not None:
+                        break
+            if c is None:
+                c = next((c for rx, c in _LOOSE_CONSTRUCTS if rx.search(short)), None)
+            if c is not None:
+                add(c, n)
+            elif short in devfns:
+                add("device-functions", n)
+                for c in _callee_constructs(short, devfns, macros, set()):
                     add(c, n)
-                    break
-            else:
-                if short in devfns:
-                    add("device-functions", n)
+            elif (short not in macros and fn.type != "field_expression"
+                  and ("::cuda::" in name or not (_BUILTIN_CALLS.match(name) or _BUILTIN_CALLS.match(short)))):
+                add("device-functions", n)  # a helper of this file, or of a header (`Reducer<T>::update`)
         elif t == "function_definition":  # CUDA_1D_KERNEL_LOOP(i, n) { ... } parses as a nested definition
             d = n.child_by_field_name("declarator")
             if d is not None and text(d).split("(")[0].strip() in _LOOP_MACROS:
@@ -183,6 +238,34 @@ def _constructs(k: Kernel, body, param_names) -> None:
                 add("loops", n)
     k.constructs = sorted(found)
     k.construct_lines = found
+
+
+def _strip_targs(name: str) -> str:
+    """`Reducer<scalar_t, R>::atomic_write` -> `Reducer::atomic_write` (nested arguments too)."""
+    name = re.sub(r"\s+", "", name)
+    while True:
+        new = re.sub(r"<[^<>]*>", "", name)
+        if new == name:
+            return name
+        name = new
+
+
+def _call_construct(short: str, name: str) -> str | None:
+    for rx, c in _CALL_CONSTRUCTS:
+        if rx.search(short) or rx.search(name):
+            return c
+    return None
+
+
+def macro_bodies(root) -> dict[str, str]:
+    """`#define NAME(...) body` and `#define NAME body` of the file: name -> body text."""
+    out = {}
+    for n in walk(root):
+        if n.type in ("preproc_function_def", "preproc_def"):
+            name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
+            if name is not None:
+                out[text(name)] = text(value) if value is not None else ""
+    return out
 
 
 def _inside_for_update(n) -> bool:

@@ -11,27 +11,11 @@ import re
 
 from migrate.lang.cuda.tsutil import call_args, text
 from migrate.model import Edit, Safety, Severity
+from migrate.registry import Registry
 
-_REGISTRY: dict[str, object] = {}
-
-
-def register(name: str):
-    def deco(cls):
-        _REGISTRY[name] = cls()
-        return cls
-
-    return deco
-
-
-def get(name: str):
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"no C/C++/CUDA matcher named {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
-
-
-def names() -> list[str]:
-    return sorted(_REGISTRY)
+_MATCHERS = Registry("C/C++/CUDA")
+register = _MATCHERS.register
+get = _MATCHERS.get
 
 
 def _enum(value, cls):
@@ -125,8 +109,11 @@ class Rename:
         names: dict = rule.options["names"]
         qualified = {k: v for k, v in names.items() if "::" in k}
         plain = {k: v for k, v in names.items() if "::" not in k}
+        unknown = rule.options.get("report_unknown")
+        ns = _namespaces(doc) if qualified else None
         seen: set[int] = set()
-        if qualified:
+        reported: set[str] = set()
+        if qualified or unknown:
             for q in doc.nodes["qualified_identifier"]:
                 top = outermost_qualified(q)
                 if top.start_byte in seen:
@@ -140,6 +127,21 @@ class Rename:
                     entry = qualified.get(base) if base != name else None
                     if entry is not None:
                         node = _prefix_node(top, base)
+                if entry is None and ns is not None:
+                    if self._resolved(doc, rule, top, re.sub(r"<.*", "", name), qualified, ns):
+                        seen.add(top.start_byte)
+                        continue
+                full = re.sub(r"<.*", "", name)
+                if entry is None and unknown and ns is not None and not re.match(unknown["regex"], full):
+                    full = next((c for c, _ in ns.candidates(full, top) if re.match(unknown["regex"], c)), full)
+                if entry is None and unknown and re.match(unknown["regex"], full):
+                    seen.add(top.start_byte)
+                    if not doc.claimed(top):
+                        api = full
+                        doc.ctx.report(rule, *doc.span(top), api=api, message=unknown["message"].replace("{api}", api),
+                                       suggestion=unknown.get("suggestion"),
+                                       severity=Severity(unknown.get("severity", "error")))
+                    continue
                 if entry is None or node is None:
                     continue
                 seen.add(top.start_byte)
@@ -149,22 +151,73 @@ class Rename:
                 for n in doc.nodes[kind]:
                     name = text(n)
                     entry = plain.get(name)
-                    if entry is None:
+                    loose = entry is None and unknown is not None and kind != "namespace_identifier" and \
+                        re.match(unknown["regex"], name) is not None
+                    if entry is None and not loose and (ns is None or kind == "namespace_identifier"):
                         continue
                     if n.parent is not None and n.parent.type == "qualified_identifier":
                         continue  # part of a qualified name: handled above (or not ours)
                     if n.parent is not None and n.parent.type in ("function_declarator", "preproc_def",
-                                                                  "preproc_function_def", "enumerator"):
+                                                                  "preproc_function_def", "enumerator",
+                                                                  "using_declaration"):
                         continue  # a declaration of the same name
+                    if n.parent is not None and n.parent.type == "init_declarator" and \
+                            n.parent.child_by_field_name("declarator").start_byte == n.start_byte:
+                        continue
+                    if entry is None:
+                        if ns is not None and self._resolved(doc, rule, n, name, qualified, ns):
+                            continue
+                        if loose and not (n.parent is not None and n.parent.type == "call_expression") \
+                                and not doc.claimed(n) and name not in reported and name not in _declared(doc):
+                            reported.add(name)  # once per file: a type is usually spelled many times
+                            doc.ctx.report(rule, *doc.span(n), api=name, message=unknown["message"].replace("{api}", name),
+                                           suggestion=unknown.get("suggestion"),
+                                           severity=Severity(unknown.get("severity", "error")))
+                        continue
                     self._hit(doc, rule, n, name, entry)
+        if ns is not None:
+            for node, space in ns.cuda_directives():
+                if not doc.claimed(node):
+                    what = text(node).strip().rstrip(";")
+                    doc.ctx.report(rule, *doc.span(node), api=f"using namespace {space}", severity=Severity.WARNING,
+                                   message=f"`{what};`: the migrated includes no longer declare "
+                                           f"`{space}`; the names used through it were migrated to qualified names "
+                                           f"or are reported",
+                                   suggestion="delete the directive once no name in the file needs it")
 
-    def _hit(self, doc, rule, node, name: str, entry) -> None:
+    def _resolved(self, doc, rule, node, name: str, qualified: dict, ns) -> bool:
+        """`getCurrentCUDAStream()` after `using namespace at::cuda;`, `cu::CUDAGuard` after
+        `namespace cu = c10::cuda;`: rewritten to the full target when exactly one table name fits
+        and the file does not declare the name itself; reported when unsure."""
+        hits = [(full, via, qualified[full]) for full, via in ns.candidates(name, node) if full in qualified]
+        if not hits:
+            return False
+        targets = {(e if isinstance(e, str) else e.get("to")) for _, _, e in hits}
+        full, via, entry = hits[0]
+        short = name.split("::")[-1]
+        if len(targets) > 1 or short in ns.declared:
+            why = ("the file also declares `" + short + "`" if short in ns.declared
+                   else "it could mean " + " or ".join(f"`{h[0]}`" for h in hits))
+            doc.ctx.report(rule, *doc.span(node), api=full, severity=Severity.WARNING,
+                           message=f"`{name}` may be `{full}` (through {via}), but {why}: not rewritten",
+                           suggestion=f"write the qualified name, then run migrate again")
+            return True
+        self._hit(doc, rule, node, full, entry, via=f"`{name}` is `{full}` through {via}")
+        return True
+
+    def _hit(self, doc, rule, node, name: str, entry, via: str | None = None) -> None:
         if doc.claimed(node):
             return
         if isinstance(entry, str):
             entry = {"to": entry}
         to = entry.get("to")
         kw = _entry_kw(entry)
+        if via is not None and to is not None:
+            msg = _fmt(entry.get("message") or rule.message, old=name, new=to, api=name)
+            doc.ctx.report(rule, *doc.span(node), edits=[doc.edit(node, to)], api=name,
+                           requires=tuple(entry.get("requires", ())), message=f"{msg} ({via})",
+                           suggestion=entry.get("suggestion"), old=name, new=to, **kw)
+            return
         if to is None:
             msg = entry.get("message")
             doc.ctx.report(rule, *doc.span(node), message=msg.replace("{api}", name) if msg else f"`{name}` has no Ascend equivalent",
@@ -174,6 +227,20 @@ class Rename:
         doc.ctx.report(rule, *doc.span(node), edits=[doc.edit(node, to)], api=name, requires=tuple(entry.get("requires", ())),
                        message=_fmt(entry.get("message"), old=name, new=to, api=name),
                        suggestion=entry.get("suggestion"), old=name, new=to, **kw)
+
+
+def _namespaces(doc, active_only: bool = True):
+    ns = getattr(doc, "namespaces", None)
+    if ns is None:
+        from migrate.lang.cuda.namespaces import Namespaces
+
+        ns = doc.namespaces = Namespaces(doc.root)
+    return ns if ns.active and not doc.macro or not active_only else None
+
+
+def _declared(doc) -> set[str]:
+    """Names the document (for a macro body: the file) declares: `cudaError_t cudaStatus = ...`."""
+    return _namespaces(doc.cf.main, active_only=False).declared
 
 
 def _Effort():

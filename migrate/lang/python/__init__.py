@@ -8,7 +8,7 @@ from functools import cached_property
 
 from migrate import timing
 from migrate.context import FileContext, SkipFile
-from migrate.lang.python import matchers
+from migrate.lang.python import matchers, setup_py  # noqa: F401 - setup_py registers its matcher
 from migrate.lang.python.index import FILE_QUERY, Index
 from migrate.lang.python.tsutil import captures, parser, text
 from migrate.model import Edit

@@ -129,7 +129,11 @@ private:
         //     sq += v * v;
         //   }
         //   sum = warp_reduce_sum(sum);
+        // TODO(migrate): device-functions: __device__ helpers become __aicore__ inline functions working on tiles
+        // TODO(migrate): warp-shuffle: no warps: reductions become ReduceSum/ReduceMax/ReduceMin over a tile, exchanges become Gather
         //   sq = warp_reduce_sum(sq);
+        // TODO(migrate): device-functions: __device__ helpers become __aicore__ inline functions working on tiles
+        // TODO(migrate): warp-shuffle: no warps: reductions become ReduceSum/ReduceMax/ReduceMin over a tile, exchanges become Gather
         //   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
         //   if (lane == 0) {
         //     s_sum[warp] = sum;
@@ -141,7 +145,11 @@ private:
         //     sum = lane < WARPS ? s_sum[lane] : 0.f;
         //     sq = lane < WARPS ? s_sq[lane] : 0.f;
         //     sum = warp_reduce_sum(sum);
+        // TODO(migrate): device-functions: __device__ helpers become __aicore__ inline functions working on tiles
+        // TODO(migrate): warp-shuffle: no warps: reductions become ReduceSum/ReduceMax/ReduceMin over a tile, exchanges become Gather
         //     sq = warp_reduce_sum(sq);
+        // TODO(migrate): device-functions: __device__ helpers become __aicore__ inline functions working on tiles
+        // TODO(migrate): warp-shuffle: no warps: reductions become ReduceSum/ReduceMax/ReduceMin over a tile, exchanges become Gather
         //     if (lane == 0) {
         //       const float mean = sum / cols;
         //       s_sum[0] = mean;

@@ -115,6 +115,7 @@ private:
         //     for (i = start; i < col_size; i++) {
         // TODO(migrate): loops: per-thread loops (e.g. bilinear sampling, box overlaps) need a vectorised formulation or a scalar loop over UB data
         //       if (devIoU<T>(cur_box, block_boxes + i * 4, iou_threshold)) {
+        // TODO(migrate): device-functions: __device__ helpers become __aicore__ inline functions working on tiles
         //         t |= 1ULL << i;
         //       }
         //     }

@@ -134,6 +134,7 @@ private:
         //       for (int ix = 0; ix < roi_bin_grid_w; ix++) {
         //         const T x = roi_start_w + pw * bin_size_w + static_cast<T>(ix + .5f) * bin_size_w / static_cast<T>(roi_bin_grid_w);
         //         output_val += bilinear_interpolate(offset_input, height, width, y, x);
+        // TODO(migrate): device-functions: __device__ helpers become __aicore__ inline functions working on tiles
         //       }
         //     }
         //     output[index] = output_val / count;
