@@ -14,7 +14,9 @@ CASE = Path(__file__).resolve().parent.parent / "corpus" / "files-multinode"
 
 
 def _files(root: Path) -> dict[str, Path]:
-    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+    """The files of a tree, without migrate's own `.migrate/` folder (the run cache lives there)."""
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
+            if p.is_file() and ".migrate" not in p.relative_to(root).parts}
 
 
 def test_modes_and_patch(cli, tmp_path):
