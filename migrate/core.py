@@ -12,7 +12,7 @@ from migrate import engine, languages, prefilter, ruleset
 from migrate.context import FileContext, SkipFile
 from migrate.model import FileResult
 from migrate.settings import Settings
-from migrate.textio import UndecodableError, decode
+from migrate.textio import UndecodableError, binary_reason, decode
 
 
 def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | None = None,
@@ -28,7 +28,10 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     handler = languages.handler(lang)
     if handler is None:
         return FileResult(path, lang, "unchanged")
-    rules = ruleset.select(ruleset.rules_for(lang), settings.select, settings.ignore)
+    rules = ruleset.select(ruleset.rules_for(lang) + settings.rules_for(lang), settings.select, settings.ignore)
+    binary = binary_reason(data)
+    if binary:  # checked before the prefilter: a UTF-16 file hides its trigger words
+        return FileResult(path, lang, "skipped", reason=binary)
     if not prefilter.wants(data, rules):
         return FileResult(path, lang, "unchanged", lines=data.count(b"\n"))
     try:

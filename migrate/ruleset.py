@@ -83,6 +83,7 @@ def parse_rule(entry: object, source: str) -> Rule:
         raise _fail(where, f"unknown key(s): {', '.join(sorted(unknown))}")
     if not isinstance(rid, str) or not _ID.match(rid):
         raise _fail(where, "key 'id': must be kebab-case (e.g. torch-cuda-api)")
+    _check_types(entry, where)
     langs = entry["languages"]
     if isinstance(langs, str):
         langs = [langs]
@@ -122,6 +123,27 @@ def parse_rule(entry: object, source: str) -> Rule:
     )
 
 
+_STR_KEYS = ("title", "matcher", "message", "why", "suggestion")
+_STR_LIST_KEYS = ("triggers", "references", "tags")
+
+
+def _check_types(entry: dict, where: str) -> None:
+    for key in _STR_KEYS:
+        if key in entry and entry[key] is not None and not isinstance(entry[key], str):
+            raise _fail(where, f"key {key!r}: must be a string, got {type(entry[key]).__name__}")
+    for key in _STR_LIST_KEYS:
+        v = entry.get(key)
+        if v is not None and not (isinstance(v, list) and all(isinstance(x, str) and x for x in v)):
+            raise _fail(where, f"key {key!r}: must be a list of non-empty strings")
+    langs = entry.get("languages")
+    if not (isinstance(langs, str) or (isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs))):
+        raise _fail(where, "key 'languages': must be a language name or a non-empty list of them")
+    if "examples" in entry and entry["examples"] is not None and not isinstance(entry["examples"], list):
+        raise _fail(where, "key 'examples': must be a list")
+    if "opt_in" in entry and not isinstance(entry["opt_in"], bool):
+        raise _fail(where, "key 'opt_in': must be true or false")
+
+
 _EXAMPLE_PATHS = {"python": "example.py", "cuda": "example.cu", "shell": "run.sh", "requirements": "requirements.txt",
                   "yaml": "config.yaml", "json": "config.json", "toml": "config.toml", "ini": "setup.cfg",
                   "dockerfile": "Dockerfile", "cmake": "CMakeLists.txt", "notebook": "example.ipynb"}
@@ -144,6 +166,59 @@ def load_file(path: Path) -> list[Rule]:
         raise _fail(str(path), "top level must be a mapping with a 'rules' list")
     rel = path.name if path.parent.name == "" else f"{path.parent.name}/{path.name}"
     return [parse_rule(entry, rel) for entry in doc["rules"]]
+
+
+def matcher_names(language: str) -> set[str] | None:
+    """The matcher names a language's handler registers (what a custom rule may name), or None
+    when the language has no handler that takes custom rules."""
+    from migrate import languages
+
+    handler = languages.handler(language)
+    registry = getattr(handler, "matchers", None) if handler is not None else None
+    names = getattr(registry, "names", None)
+    return set(names()) if callable(names) else None
+
+
+def load_custom(path: Path, shown: str) -> list[Rule]:
+    """Rules from a scanned repo's own YAML file: data only. Loaded with yaml.safe_load (no
+    `!!python/...` tags), validated like shipped rules, and restricted to the matchers the
+    language's handler registers: a custom rule can only configure code we ship, never add any."""
+    import yaml
+
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise _fail(shown, f"cannot read: {e.strerror or e}") from None
+    if len(raw) > 1_000_000:
+        raise _fail(shown, "rule file is larger than 1 MB; split it")
+    try:
+        doc = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise _fail(shown, f"not valid UTF-8 at byte {e.start}") from None
+    except yaml.YAMLError as e:
+        raise _fail(shown, f"invalid YAML (only plain data is allowed, no tags that build objects): {e}") from None
+    if doc is None:
+        return []
+    if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
+        raise _fail(shown, "top level must be a mapping with a 'rules' list")
+    out = []
+    for entry in doc["rules"]:
+        rule = parse_rule(entry, shown)
+        where = f"{shown}: rule {rule.id!r}"
+        for lang in rule.languages:
+            names = matcher_names(lang)
+            if names is None:
+                raise _fail(where, f"key 'languages': {lang!r} does not take custom rules")
+            if rule.matcher not in names:
+                raise _fail(where, f"key 'matcher': {rule.matcher!r} is not a {lang} matcher; "
+                                   f"use one of: {', '.join(sorted(names))}")
+        if rule.id in rules_by_id():
+            raise _fail(where, f"key 'id': {rule.id!r} is a built-in rule; give yours another id")
+        inherit = rule.options.get("inherit")
+        if inherit is not None and inherit not in rules_by_id():
+            raise _fail(where, f"key 'options.inherit': {inherit!r} is not a built-in rule")
+        out.append(rule)
+    return out
 
 
 @cache
@@ -196,8 +271,8 @@ def select(rules, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()):
     return tuple(out)
 
 
-def unknown_ids(patterns) -> list[str]:
-    ids = rules_by_id()
+def unknown_ids(patterns, extra=()) -> list[str]:
+    ids = set(rules_by_id()) | set(extra)
     bad = []
     for p in patterns:
         q = p.rstrip("*")

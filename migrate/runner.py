@@ -95,7 +95,6 @@ def default_jobs() -> int:
 
 def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: bool = False, jobs: int = 0,
         progress: Callable[[int, int, str], None] | None = None, want_diffs: bool = True) -> RunResult:
-    from migrate import diffs as difflib_
     from migrate import writer
 
     jobs = jobs or default_jobs()
@@ -104,6 +103,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     results: list[FileResult] = []
     diffs: dict[str, str] = {}
     result_paths = set()
+    written: list[str] = []
     total = len(todo)
     done = 0
     for r in iter_results(src, todo, settings, jobs):
@@ -111,33 +111,63 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         if progress:
             progress(done, total, r.path)
         result_paths.add(r.path)
-        if r.status == "changed":
-            old = (src / r.path).read_bytes()
-            if want_diffs:
-                diffs[r.path] = difflib_.unified(r.path, old, r.new_data)
-            target = (out / r.path) if out is not None else (src / r.path if in_place else None)
-            if target is not None:
-                mode = os.stat(src / r.path, follow_symlinks=False).st_mode
-                writer.atomic_write(target, r.new_data, mode)
-        for gen_rel, data in r.generated.items():
-            safe = _safe_rel(gen_rel)
-            if want_diffs:
-                diffs[safe] = difflib_.unified(safe, b"", data)
-            base = out if out is not None else (src if in_place else None)
-            if base is not None:
-                writer.atomic_write(base / safe, data, 0o644)
+        try:
+            written.extend(_write_result(r, src, out, in_place, diffs if want_diffs else None))
+        except (OSError, ValueError) as e:
+            # One file that cannot be written is reported for that file; the run goes on.
+            diffs.pop(r.path, None)
+            r.status, r.reason = "error", f"cannot write the migrated file: {_os_reason(e)}; left unchanged"
+            r.generated = {}
+            for f in r.findings:
+                f.fixed = False
         r.new_data = None  # written; keep memory flat
         results.append(r)
     copied = 0
     if out is not None:
+        done_paths = set(written)
         for e in walk.entries:
-            if e.kind == "symlink":
-                writer.copy_symlink(e.link or "", out / e.rel)
-            elif e.rel not in diffs:
-                dst = out / e.rel
-                writer.copy_file(src / e.rel, dst)
-                copied += 1
-    return RunResult(results, diffs, walk, copied)
+            if e.rel in done_paths:
+                continue
+            try:
+                if e.kind == "symlink":
+                    writer.copy_symlink(e.link or "", out / e.rel, root=out)
+                else:
+                    writer.copy_file(src / e.rel, out / e.rel, root=out)
+                    copied += 1
+            except OSError as err:
+                walk.problems.append((e.rel, f"not copied to the output: {_os_reason(err)}"))
+    return RunResult(results, diffs, walk, copied, written)
+
+
+def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, diffs: dict | None) -> list[str]:
+    """Write one result's new bytes and generated files; returns the relative paths written."""
+    from migrate import diffs as difflib_
+    from migrate import writer
+
+    base = out if out is not None else (src if in_place else None)
+    done = []
+    if r.status == "changed":
+        old = (src / r.path).read_bytes()
+        if base is not None:
+            mode = os.stat(src / r.path, follow_symlinks=False).st_mode
+            writer.atomic_write(base / r.path, r.new_data, mode, root=base)
+            done.append(r.path)
+        if diffs is not None:
+            diffs[r.path] = difflib_.unified(r.path, old, r.new_data)
+    for gen_rel, data in r.generated.items():
+        safe = _safe_rel(gen_rel)
+        if base is not None:
+            writer.atomic_write(base / safe, data, 0o644, root=base)
+            done.append(safe)
+        if diffs is not None:
+            diffs[safe] = difflib_.unified(safe, b"", data)
+    return done
+
+
+def _os_reason(e: Exception) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    return str(e)
 
 
 def _safe_rel(rel: str) -> str:

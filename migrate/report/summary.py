@@ -52,6 +52,16 @@ def print_summary(report: dict, console, *, report_dir=None, out=None) -> None:
         if len(problems) > 20:
             t.add_row(f"... {len(problems) - 20} more in the report", "", "")
         console.print(t)
+    walk_problems = report.get("problems") or []
+    if walk_problems:
+        t = Table(title="paths not read or not copied", box=box.SIMPLE)
+        t.add_column("path")
+        t.add_column("reason")
+        for p in walk_problems[:20]:
+            t.add_row(p["path"], p["reason"])
+        if len(walk_problems) > 20:
+            t.add_row(f"... {len(walk_problems) - 20} more in the report", "")
+        console.print(t)
     if out:
         console.print(f"migrated tree: {out}")
     if report_dir:

@@ -11,6 +11,7 @@ from migrate.lang.python import matchers
 from migrate.lang.python.index import Index
 from migrate.lang.python.tsutil import captures, parser, text
 from migrate.model import Edit
+from migrate.textio import line_ending
 
 _PY2 = "[(print_statement) (exec_statement)] @py2"
 _ERROR = "[(ERROR) (MISSING)] @err"
@@ -26,7 +27,10 @@ class PyFile:
         self.tree = tree
         self.root = tree.root_node
         self.index = Index.build(self.root)
-        self.newline = "\r\n" if b"\r\n" in ctx.source else "\n"
+
+    def newline_at(self, offset: int) -> str:
+        """The line ending of the line at `offset` (files with mixed endings keep them)."""
+        return line_ending(self.ctx.source, offset)
 
     @cached_property
     def table(self):
@@ -46,6 +50,8 @@ def _first_error_line(root) -> int | None:
 
 
 def migrate(ctx: FileContext) -> None:
+    if b"\r" in ctx.source and b"\n" not in ctx.source:
+        raise SkipFile("old Mac line endings (CR only) are not supported; copied unchanged")
     tree = parser().parse(ctx.source)
     root = tree.root_node
     if root.has_error:
@@ -127,24 +133,23 @@ def finalize(ctx: FileContext) -> list[Edit]:
         needed.discard("torch_npu")  # the shim import loads torch_npu
     if not needed:
         return []
-    nl = "\r\n" if b"\r\n" in ctx.source else "\n"
     edits = []
     for module in sorted(needed):
         if any(c.stmt.parent == root and c.from_module is None for c in idx.imports.get(module.split(".")[0], [])
                if c.qualname == module.split(".")[0]):
             continue
         stmt_text = f"import {module}" if " " not in module else module
-        edits.append(_insert_import(ctx, root, idx, stmt_text, nl))
+        edits.append(_insert_import(ctx, root, idx, stmt_text))
     return [e for e in edits if e is not None]
 
 
-def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str, nl: str) -> Edit:
+def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str) -> Edit:
     """After the first module-level torch import; else after the leading import block; else after
     the docstring, `from __future__` imports and leading comments."""
     for n in idx.import_nodes:
         if n.parent == root and any(c.qualname.split(".")[0] == "torch" or (c.from_module or "").split(".")[0] == "torch"
                                     for c in _names(n)):
-            return _after_line(ctx, n, stmt_text, nl)
+            return _after_line(ctx, n, stmt_text)
     last = None
     for child in root.named_children:
         if child.type == "comment":
@@ -158,7 +163,7 @@ def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str, nl: str) 
             continue
         break
     if last is not None:
-        return _after_line(ctx, last, stmt_text, nl)
+        return _after_line(ctx, last, stmt_text)
     pos = 0  # after leading comments (shebang, coding line, licence header)
     for child in root.children:
         if child.type == "comment" and ctx.source[pos:child.start_byte].strip() == b"":
@@ -166,6 +171,7 @@ def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str, nl: str) 
             pos = len(ctx.source) if nl_pos == -1 else nl_pos + 1
         else:
             break
+    nl = line_ending(ctx.source, pos)
     if pos == len(ctx.source) and ctx.source and not ctx.source.endswith(b"\n"):
         return Edit(pos, pos, nl + stmt_text + nl)
     return Edit(pos, pos, stmt_text + nl)
@@ -177,7 +183,8 @@ def _names(stmt):
     return imported_names(stmt)
 
 
-def _after_line(ctx: FileContext, node, stmt_text: str, nl: str) -> Edit:
+def _after_line(ctx: FileContext, node, stmt_text: str) -> Edit:
+    nl = line_ending(ctx.source, node.end_byte)
     end = ctx.source.find(b"\n", node.end_byte)
     if end == -1:
         return Edit(len(ctx.source), len(ctx.source), nl + stmt_text)

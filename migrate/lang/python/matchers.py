@@ -201,7 +201,7 @@ def rewrite_from_import(pf, stmt, items, mapping: dict) -> list[Edit]:
             m, n = mapping[id(imp)]
             groups.setdefault(m, []).append(item_text(imp, n))
     stmts = [f"from {m} import {', '.join(names)}" for m, names in groups.items()]
-    return [Edit(stmt.start_byte, stmt.end_byte, (pf.newline + indent).join(stmts))]
+    return [Edit(stmt.start_byte, stmt.end_byte, (pf.newline_at(stmt.start_byte) + indent).join(stmts))]
 
 
 # --------------------------------------------------------------------------------------------
