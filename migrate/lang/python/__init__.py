@@ -3,7 +3,9 @@ around them, and let each enabled rule's matcher report findings with fixes."""
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 from functools import cached_property
 
 from migrate.context import FileContext, SkipFile
@@ -192,7 +194,33 @@ def _after_line(ctx: FileContext, node, stmt_text: str) -> Edit:
 
 
 def validate(ctx: FileContext, new_source: bytes) -> str | None:
+    """Called only when the file would change. tree-sitter is lenient (it accepts Python 2's
+    `except E, e:`, backticks, `<>`), so before writing anything we ask Python's own parser:
+    an original it rejects is skipped, and a rewrite it rejects is not written."""
     root = parser().parse(new_source).root_node
     if root.has_error:
         return f"syntax error near line {_first_error_line(root)}"
+    problem = _python_rejects(ctx.text)
+    if problem:
+        raise SkipFile(f"does not parse as Python {sys.version_info.major}.{sys.version_info.minor} ({problem}); "
+                       "copied unchanged (Python 2 code, a syntax error, or syntax newer than the Python running migrate)")
+    problem = _python_rejects(new_source.decode("utf-8"))
+    if problem:
+        return problem
+    return None
+
+
+def _python_rejects(source: str) -> str | None:
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # `"\d"` and friends: the user's business, not our output
+            warnings.simplefilter("ignore")
+            compile(source, "<migrate>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as e:
+        return f"{e.msg} at line {e.lineno}"
+    except (RecursionError, MemoryError):
+        return "nested too deeply for Python's parser"
+    except ValueError as e:  # e.g. NUL bytes
+        return str(e)
     return None
