@@ -16,9 +16,11 @@ from migrate.model import Edit, Finding, Safety
 _SUPPRESS = re.compile(rb"migrate:\s*ignore(?:\[([A-Za-z0-9_,\- ]*)\])?")
 
 
-def _suppressed(ctx: FileContext, finding: Finding) -> bool:
+def _suppressed(ctx: FileContext, finding: Finding, cache: dict[int, object]) -> bool:
     for line in range(finding.line, max(finding.line, finding.end_line) + 1):
-        m = _SUPPRESS.search(ctx.lines.line_text(line))
+        m = cache.get(line, False)
+        if m is False:  # one regex search per line, not per finding (a 1 MB line can carry 100k)
+            m = cache[line] = _SUPPRESS.search(ctx.lines.line_text(line))
         if m:
             if m.group(1) is None:
                 return True
@@ -84,7 +86,8 @@ def locate(ctx: FileContext) -> None:
 def resolve(ctx: FileContext, accept=None) -> list[Edit]:
     """Position findings, drop suppressed ones, choose fixes; returns the accepted edits."""
     locate(ctx)
-    kept = [f for f in ctx.findings if not _suppressed(ctx, f)]
+    cache: dict[int, object] = {}
+    kept = [f for f in ctx.findings if not _suppressed(ctx, f, cache)]
     accepted: list[Edit] = []
     spans = _Spans()
     for f in sorted(kept, key=lambda f: (f.start, f.end)):

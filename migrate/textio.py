@@ -110,7 +110,7 @@ def _ascii_compatible(encoding: str) -> bool:
 class LineIndex:
     """Byte offset <-> (line, column) for one source; columns count characters, 1-based."""
 
-    __slots__ = ("source", "starts")
+    __slots__ = ("source", "starts", "_ascii")
 
     def __init__(self, source: bytes):
         self.source = source
@@ -121,6 +121,7 @@ class LineIndex:
             starts.append(i + 1)
             i = find(b"\n", i + 1)
         self.starts = starts
+        self._ascii: dict[int, bool] = {}
 
     def line_of(self, offset: int) -> int:
         from bisect import bisect_right
@@ -130,6 +131,12 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         line = self.line_of(offset)
         start = self.starts[line - 1]
+        ascii_line = self._ascii.get(line)
+        if ascii_line is None:  # once per line: a 1 MB line with many findings stays linear
+            s, e = self.line_span(line)
+            ascii_line = self._ascii[line] = self.source[s:e].isascii()
+        if ascii_line:
+            return line, offset - start + 1
         col = len(self.source[start:offset].decode("utf-8", "replace")) + 1
         return line, col
 

@@ -87,7 +87,12 @@ def migrate(ctx: FileContext) -> None:
     rx = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True)), re.I)
     seen_chains: set[tuple[int, int]] = set()
     seen_strings: set[int] = set()
-    for m in rx.finditer(ctx.source):
+    hits = list(rx.finditer(ctx.source))
+    if len(hits) > _MANY_HITS:
+        # Many hits make tree-sitter's parent walks cost hits x depth; files Python itself rejects
+        # (too deeply nested, Python 2) are turned away before that, not after minutes of work.
+        _reject_unless_python_parses(ctx)
+    for m in hits:
         node = root.descendant_for_byte_range(m.start(), m.end())
         if node is None:
             continue
@@ -193,6 +198,19 @@ def _after_line(ctx: FileContext, node, stmt_text: str) -> Edit:
     return Edit(end + 1, end + 1, stmt_text + nl)
 
 
+_MANY_HITS = 500
+
+
+def _reject_unless_python_parses(ctx: FileContext) -> None:
+    if getattr(ctx, "_python_ok", False):
+        return
+    problem = _python_rejects(ctx.text)
+    if problem:
+        raise SkipFile(f"does not parse as Python {sys.version_info.major}.{sys.version_info.minor} ({problem}); "
+                       "copied unchanged (Python 2 code, a syntax error, or syntax newer than the Python running migrate)")
+    ctx._python_ok = True
+
+
 def validate(ctx: FileContext, new_source: bytes) -> str | None:
     """Called only when the file would change. tree-sitter is lenient (it accepts Python 2's
     `except E, e:`, backticks, `<>`), so before writing anything we ask Python's own parser:
@@ -200,10 +218,7 @@ def validate(ctx: FileContext, new_source: bytes) -> str | None:
     root = parser().parse(new_source).root_node
     if root.has_error:
         return f"syntax error near line {_first_error_line(root)}"
-    problem = _python_rejects(ctx.text)
-    if problem:
-        raise SkipFile(f"does not parse as Python {sys.version_info.major}.{sys.version_info.minor} ({problem}); "
-                       "copied unchanged (Python 2 code, a syntax error, or syntax newer than the Python running migrate)")
+    _reject_unless_python_parses(ctx)
     problem = _python_rejects(new_source.decode("utf-8"))
     if problem:
         return problem
@@ -211,8 +226,11 @@ def validate(ctx: FileContext, new_source: bytes) -> str | None:
 
 
 def _python_rejects(source: str) -> str | None:
+    import gc
     import warnings
 
+    gc_was_on = gc.isenabled()
+    gc.disable()  # the AST is a tree (no cycles); the collector would triple the time on big files
     try:
         with warnings.catch_warnings():  # `"\d"` and friends: the user's business, not our output
             warnings.simplefilter("ignore")
@@ -223,4 +241,7 @@ def _python_rejects(source: str) -> str | None:
         return "nested too deeply for Python's parser"
     except ValueError as e:  # e.g. NUL bytes
         return str(e)
+    finally:
+        if gc_was_on:
+            gc.enable()
     return None
