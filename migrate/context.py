@@ -23,8 +23,10 @@ class SkipFile(Exception):
 
 
 class FileContext:
-    def __init__(self, path: str, source: bytes, language: str, settings: Settings, rules: tuple[Rule, ...]):
+    def __init__(self, path: str, source: bytes, language: str, settings: Settings, rules: tuple[Rule, ...],
+                 project=None):
         self.path = path
+        self.project = project  # names the project's own modules re-export (lang/python/project.py)
         self.source = source
         self.language = language
         self.settings = settings

@@ -16,11 +16,12 @@ from migrate.textio import UndecodableError, binary_reason, decode
 
 
 def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | None = None,
-                 accept=None) -> FileResult:
+                 accept=None, project=None) -> FileResult:
     """Migrate one file. `path` is POSIX and relative to the scanned root.
 
     `accept(finding) -> bool`, if given, vetoes fixes (the review UI applies only accepted ones);
-    a vetoed fix stays an open finding with a note.
+    a vetoed fix stays an open finding with a note. `project` is the repo-wide ProjectIndex of
+    re-exported names (lang/python/project.py), when the caller built one.
     """
     lang = language or languages.classify(path, data[:128])
     if lang is None:
@@ -32,19 +33,19 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     binary = binary_reason(data)
     if binary:  # checked before the prefilter: a UTF-16 file hides its trigger words
         return FileResult(path, lang, "skipped", reason=binary)
-    if not prefilter.wants(data, rules):
+    if not prefilter.wants(data, rules) and not (project is not None and project.mentioned_in(data)):
         return FileResult(path, lang, "unchanged", lines=data.count(b"\n"))
     try:
         decoded = decode(data, python=(lang == "python"))
     except UndecodableError as e:
         return FileResult(path, lang, "skipped", reason=str(e))
-    ctx = FileContext(path, decoded.source, lang, settings, rules)
+    ctx = FileContext(path, decoded.source, lang, settings, rules, project)
     try:
         handler.migrate(ctx)
         edits = engine.resolve(ctx, accept)
         finalize = getattr(handler, "finalize", None)
-        if finalize is not None:
-            edits += finalize(ctx)
+        extra = finalize(ctx) if finalize is not None else []
+        edits += extra
         new_source = engine.apply_edits(ctx.source, edits) if edits else ctx.source
         if new_source != ctx.source:
             validate = getattr(handler, "validate", None)
@@ -66,7 +67,7 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     return FileResult(
         path, lang, "changed" if changed else "unchanged",
         new_data=decoded.encode(new_source) if changed else None,
-        findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated,
+        findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated, extra_edits=tuple(extra),
         lines=ctx.source.count(b"\n") + (1 if ctx.source and not ctx.source.endswith(b"\n") else 0),
     )
 

@@ -6,10 +6,23 @@ import difflib
 
 
 def _lines(data: bytes) -> list[str]:
-    return data.decode("utf-8", "surrogateescape").splitlines(keepends=True)
+    # Split on "\n" only, as git does: str.splitlines would also split on "\r", form feeds and
+    # other separators, and `git apply` would reject the hunks.
+    text = data.decode("utf-8", "surrogateescape")
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
 
 
 def unified(path: str, old: bytes, new: bytes, context: int = 3, new_path: str | None = None) -> str:
+    """The diff as text (undecodable bytes shown as U+FFFD): for reports and the review UI."""
+    return unified_bytes(path, old, new, context, new_path).decode("utf-8", "replace")
+
+
+def unified_bytes(path: str, old: bytes, new: bytes, context: int = 3, new_path: str | None = None) -> bytes:
+    """The diff with every byte of the files kept (any encoding): what `git apply` needs."""
     new_path = new_path or path
     a, b = _lines(old), _lines(new)
     out = [f"diff --git a/{path} b/{new_path}\n"]
@@ -29,8 +42,8 @@ def unified(path: str, old: bytes, new: bytes, context: int = 3, new_path: str |
             if tag in ("replace", "insert"):
                 out += _mark("+", b[y1:y2])
     if len(out) <= 3 and old == new:
-        return ""
-    return "".join(out).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return b""
+    return "".join(out).encode("utf-8", "surrogateescape")
 
 
 def _range(start: int, stop: int) -> str:

@@ -99,6 +99,9 @@ class FileResult:
     generated: dict[str, bytes] = field(default_factory=dict)  # new files, path -> bytes
     lines: int = 0
     diff: str | None = None  # unified diff, filled by the runner when asked
+    # Edits the handler added after the rules (e.g. `import torch_npu`), in original-source offsets;
+    # SARIF attaches them to the fixes that need them.
+    extra_edits: tuple[Edit, ...] = ()
 
     def to_json(self) -> dict:
         return {"path": self.path, "language": self.language, "status": self.status, "reason": self.reason,

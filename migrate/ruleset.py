@@ -157,7 +157,9 @@ def load_file(path: Path) -> list[Rule]:
     import yaml
 
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when PyYAML has it: about 10x faster, and rule loading is most of a
+        # pre-commit hook's start-up time.
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise _fail(str(path), f"invalid YAML: {e}") from None
     if doc is None:

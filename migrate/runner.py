@@ -32,24 +32,54 @@ class RunResult:
 
 _SETTINGS: Settings | None = None
 _ROOT: Path | None = None
+_PROJECT = None
 
 
-def _init_worker(root: str, settings: Settings) -> None:
-    global _SETTINGS, _ROOT
-    _SETTINGS, _ROOT = settings, Path(root)
+def _init_worker(root: str, settings: Settings, project) -> None:
+    global _SETTINGS, _ROOT, _PROJECT
+    _SETTINGS, _ROOT, _PROJECT = settings, Path(root), project
 
 
 def _work(rel: str) -> FileResult:
     assert _ROOT is not None and _SETTINGS is not None
-    return migrate_one(_ROOT, rel, _SETTINGS)
+    return migrate_one(_ROOT, rel, _SETTINGS, _PROJECT)
 
 
-def migrate_one(root: Path, rel: str, settings: Settings) -> FileResult:
+def migrate_one(root: Path, rel: str, settings: Settings, project=None) -> FileResult:
     try:
         data = (root / rel).read_bytes()
     except OSError as e:
         return FileResult(rel, languages.classify(rel), "error", reason=f"cannot read: {e.strerror or e}")
-    return migrate_file(rel, data, settings)
+    return migrate_file(rel, data, settings, project=project)
+
+
+def project_index(root: Path, entries: list[discover.Entry], settings: Settings):
+    """Names the project's own Python modules re-export from CUDA-only libraries (see
+    lang/python/project.py). Reads only the Python files that mention those libraries."""
+    import re
+
+    from migrate import ruleset
+    from migrate.lang.python import matchers, project
+
+    rules = [r for r in ruleset.select(ruleset.rules_for("python"), settings.select, settings.ignore) if r.matcher == "api"]
+    words = {w for r in rules for w in r.triggers}
+    if not words:
+        return None
+    rx = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(words)))
+    api = matchers.get("api")
+
+    def files():
+        for e in entries:
+            if e.rel.endswith(".py") and e.size < 4_000_000:
+                try:
+                    data = (root / e.rel).read_bytes()
+                except OSError:
+                    continue
+                if rx.search(data):
+                    yield e.rel, data
+
+    index = project.build(files(), lambda q: any(api.cares(r, q) for r in rules))
+    return index if index.exports else None
 
 
 def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:
@@ -70,19 +100,20 @@ def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:
     return out
 
 
-def iter_results(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int) -> Iterator[FileResult]:
+def iter_results(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int,
+                 project=None) -> Iterator[FileResult]:
     """Migrate files, largest first so the pool stays balanced; yields as each is done."""
     ordered = sorted(entries, key=lambda e: -e.size)
     rels = [e.rel for e in ordered]
     if jobs <= 1 or len(rels) < 2 * jobs:
         for rel in rels:
-            yield migrate_one(root, rel, settings)
+            yield migrate_one(root, rel, settings, project)
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
     chunk = max(1, min(16, len(rels) // (jobs * 8)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, project)) as pool:
         yield from pool.imap_unordered(_work, rels, chunksize=chunk)
 
 
@@ -106,7 +137,8 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     written: list[str] = []
     total = len(todo)
     done = 0
-    for r in iter_results(src, todo, settings, jobs):
+    project = project_index(src, todo, settings)
+    for r in iter_results(src, todo, settings, jobs, project):
         done += 1
         if progress:
             progress(done, total, r.path)

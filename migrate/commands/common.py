@@ -105,3 +105,23 @@ def console(args, stderr: bool = False):
     from rich.console import Console
 
     return Console(stderr=stderr, quiet=getattr(args, "quiet", False), highlight=False)
+
+
+def add_paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", metavar="PATH", type=Path, nargs="*", default=[Path(".")],
+                   help="files or folders (folders are walked like `migrate run` walks them; default: .)")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="worker processes for big folders (default: number of cores)")
+
+
+def prepare(args):
+    """PATH arguments -> (scan.Targets with the files to migrate, Settings)."""
+    from migrate import scan
+    from migrate.runner import UsageError
+
+    if getattr(args, "jobs", 0) < 0:
+        raise UsageError("--jobs must be 0 (all cores) or more")
+    targets = scan.locate(args.paths)
+    settings = settings_for(args, targets.config_root)
+    scan.collect(targets, args.paths, settings.exclude)
+    return targets, settings

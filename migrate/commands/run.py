@@ -13,9 +13,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     where = p.add_argument_group("where to write")
     where.add_argument("--out", metavar="DST", type=Path, help="write a full migrated copy of SRC here")
     where.add_argument("--in-place", action="store_true", help="rewrite SRC itself (must be a clean git tree)")
+    where.add_argument("--diff", action="store_true",
+                       help="print the migration as a unified diff (for `git apply`) and write nothing: no tree, no report")
     where.add_argument("--force", action="store_true", help="with --in-place: allow a dirty or non-git tree")
     where.add_argument("--report-dir", metavar="DIR", type=Path,
                        help="where to write the report (default: DST/.migrate/report, or SRC/.migrate/report in place)")
+    p.add_argument("--review", action="store_true",
+                   help="review the proposed changes in a terminal UI first; only accepted ones are written (docs/review.md)")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: number of cores)")
     add_rule_options(p)
     add_output_options(p)
@@ -28,12 +32,25 @@ def main(args) -> int:
     from migrate.writer import ignore_folder
 
     src = args.src
+    if args.diff:
+        if args.out or args.in_place or args.report_dir:
+            raise runner.UsageError("--diff writes nothing; drop --out, --in-place and --report-dir")
+        if not src.is_dir():
+            raise runner.UsageError(f"{src}: not a folder; `migrate diff FILE` prints a diff for files")
+        from migrate.commands.diff import print_diff
+
+        args.paths = [src]
+        return print_diff(args)
     runner.check_paths(src, args.out, args.in_place, args.force)
     if args.jobs < 0:
         raise runner.UsageError("--jobs must be 0 (all cores) or more")
     if args.report_dir is not None and args.report_dir.exists() and not args.report_dir.is_dir():
         raise runner.UsageError(f"--report-dir {args.report_dir} exists and is not a folder; choose a folder")
     settings = settings_for(args, src)
+    if args.review:
+        from migrate.commands.review import run_reviewed
+
+        return run_reviewed(args, settings)
     out_con = console(args)
     err_con = console(args, stderr=True)
 
@@ -41,7 +58,7 @@ def main(args) -> int:
 
     with Progress(TextColumn("[bold]migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[current]}", style="dim"), console=err_con, transient=True,
-                  disable=args.quiet) as progress:
+                  disable=args.quiet or not err_con.is_terminal) as progress:
         task = progress.add_task("migrate", total=None, current="")
 
         def tick(done, total, path):

@@ -1,8 +1,77 @@
-"""report.md and report.html from jinja2 templates (templates/report/), autoescaped HTML."""
+"""report.md and report.html from jinja2 templates (templates/report/), autoescaped HTML.
+
+Both render the report dict plus model.view(report) (derived data: findings grouped by file,
+rule rows, ...), so a saved report.json renders the same as a fresh run.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def md_text(text) -> str:
+    """Markdown prose from plain text: `code spans` kept, HTML-special characters outside them escaped
+    (a file named `<b>x.py` stays text)."""
+    text = "" if text is None else str(text)
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(_md_escape(text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_md_escape(text[pos:]))
+    return "".join(out)
+
+
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def _md_escape(s: str) -> str:
+    # `<` starts raw HTML and `&name;` an entity; `>` only matters at a line start (a quote).
+    s = _ENTITY.sub("&amp;", s).replace("<", "&lt;")
+    return re.sub(r"(?m)^(\s*)>", r"\1&gt;", s)
+
+
+def md_cell(text) -> str:
+    """One Markdown table cell: `|` escaped (GFM honours `\\|` even inside code spans), one line."""
+    return md_text(text).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def md_code(text) -> str:
+    """A path or identifier as a Markdown code span that survives any backticks inside it."""
+    text = "" if text is None else str(text)
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def md_fence(text, lang: str = "") -> str:
+    """A fenced code block longer than any backtick run in `text`."""
+    text = "" if text is None else str(text)
+    fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence}{lang}\n{text.rstrip(chr(10))}\n{fence}"
+
+
+def html_inline(text):
+    """Escape, then show `code spans` as <code>: for rule messages and docs in HTML."""
+    from markupsafe import Markup, escape
+
+    text = "" if text is None else str(text)
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(str(escape(text[pos:m.start()])))
+        out.append(f"<code>{escape(m.group(2))}</code>")
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def hours(value) -> str:
+    """Person-hours as in the terminal summary: 82.25, 72, 0.05 (no float noise)."""
+    text = f"{float(value or 0):,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @cache
@@ -16,12 +85,20 @@ def _env(autoescape: bool):
         autoescape=autoescape, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters.update(md_text=md_text, md_cell=md_cell, md_code=md_code, md_fence=md_fence,
+                       inline=html_inline, hours=hours)
     return env
 
 
+def _render(name: str, report: dict, autoescape: bool) -> str:
+    from migrate.report.model import view
+
+    return _env(autoescape).get_template(name).render(r=report, v=view(report))
+
+
 def markdown(report: dict) -> str:
-    return _env(False).get_template("report.md.j2").render(r=report)
+    return _render("report.md.j2", report, False)
 
 
 def html(report: dict) -> str:
-    return _env(True).get_template("report.html.j2").render(r=report)
+    return _render("report.html.j2", report, True)

@@ -1,68 +1,93 @@
-"""The terminal summary at the end of a run (rich tables; respects NO_COLOR and non-tty output)."""
+"""The terminal summary at the end of a run (rich tables; respects NO_COLOR and non-tty output).
+
+Same numbers as report.html/report.md: everything comes from report["summary"] and model.view().
+Text from the scanned repo (paths, reasons, API names) is passed as rich Text, never as markup,
+so a file called `[bold]x.py` prints as it is.
+"""
 
 from __future__ import annotations
+
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
+MAX_PROBLEMS = 20
+
+
+def _hours(value) -> str:
+    from migrate.report.render import hours
+
+    return hours(value)
 
 
 def print_summary(report: dict, console, *, report_dir=None, out=None) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
+
+    from migrate.report.model import view
 
     s = report["summary"]
-    head = Table(box=box.SIMPLE_HEAVY, show_header=False, title=f"migrate → torch_npu {report['target']['torch_npu']}")
-    head.add_column(justify="left", style="bold")
-    head.add_column(justify="right")
+    v = view(report)
+    title = Text.assemble(("migrate", "bold"), f" {report['tool']['version']} → torch_npu {report['target']['torch_npu']}: ",
+                          (str(report["root"]), "bold"))
+    head = Table(box=box.SIMPLE_HEAD, show_header=False, title=title, title_justify="left", pad_edge=False)
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column(overflow="fold")
     head.add_row("files scanned", f"{s['files_scanned']:,} ({s['lines_scanned']:,} lines)")
-    head.add_row("files changed", f"{s['files_changed']:,}")
+    head.add_row("files changed", Text(f"{s['files_changed']:,}", style="green" if s["files_changed"] else ""))
     if s["files_skipped"] or s["files_error"]:
-        head.add_row("files skipped / errors", f"{s['files_skipped']:,} / {s['files_error']:,}")
-    head.add_row("fixes applied", f"{s['fixes_applied']:,}")
-    head.add_row("open findings", f"{s['open_findings']:,} ({s['needs_person']:,} need a person)")
+        head.add_row("skipped / errors", Text(f"{s['files_skipped']:,} / {s['files_error']:,}", style="yellow"))
+    head.add_row("fixes applied", Text(f"{s['fixes_applied']:,}", style="green" if s["fixes_applied"] else ""))
     sev = s["open_by_severity"]
-    head.add_row("  by severity", f"error {sev['error']} · warning {sev['warning']} · info {sev['info']}")
-    eff = s["open_by_effort"]
-    head.add_row("  by effort", " · ".join(f"{k} {v}" for k, v in eff.items() if v) or "-")
+    parts = [Text(f"{s['open_findings']:,}", style="bold")]
+    if s["open_findings"]:
+        parts.append(Text(": "))
+        parts.append(Text(" · ").join(Text(f"{sev[k]} {k}", style=SEVERITY_STYLE[k]) for k in ("error", "warning", "info") if sev[k]))
+    head.add_row("open findings", Text.assemble(*parts))
+    if s["open_findings"]:
+        head.add_row("need a person", f"{s['needs_person']:,} in {v['files_need_person']:,} file{'s' if v['files_need_person'] != 1 else ''}")
     if s["kernels"]:
-        head.add_row("CUDA kernels", f"{s['kernels']} ({s['kernels_complete']} translated completely)")
-    head.add_row("estimated effort", f"{s['effort_hours']:g} person-hours")
+        head.add_row("CUDA kernels", f"{s['kernels']:,} ({s['kernels_complete']:,} translated completely)")
+    head.add_row("estimated effort", Text(f"{_hours(s['effort_hours'])} person-hours", style="bold"))
+    rows = sorted(s.get("effort_breakdown") or [], key=lambda row: -row["hours"])
+    if rows:
+        head.add_row("  from", Text(" · ".join(
+            f"{row['count']:,} {row['effort']}{' kernel' + ('s' if row['count'] != 1 else '') if row['source'] == 'kernels' else ''}"
+            f" {_hours(row['hours'])}h" for row in rows), style="dim"))
     console.print(head)
 
-    if s["by_rule"]:
-        t = Table(title="by rule", box=box.SIMPLE)
-        t.add_column("rule")
-        t.add_column("fixed", justify="right", style="green")
-        t.add_column("open", justify="right", style="yellow")
-        for rid, c in sorted(s["by_rule"].items(), key=lambda kv: -(kv[1]["fixed"] + kv[1]["open"])):
-            t.add_row(rid, str(c["fixed"] or ""), str(c["open"] or ""))
+    if v["by_rule"]:
+        t = Table(title="findings by rule", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        t.add_column("rule", overflow="fold")
+        t.add_column("severity", no_wrap=True)
+        t.add_column("fix", no_wrap=True)
+        t.add_column("fixed", justify="right", style="green", no_wrap=True)
+        t.add_column("open", justify="right", no_wrap=True)
+        for rule in v["by_rule"]:
+            sv = rule.get("severity", "")
+            t.add_row(Text(rule["id"]), Text(sv, style=SEVERITY_STYLE.get(sv, "")), rule.get("safety", ""),
+                      f"{rule['fixed']:,}" if rule["fixed"] else "", Text(f"{rule['open']:,}" if rule["open"] else "", style="yellow"))
         console.print(t)
     if s["top_unsupported"]:
-        t = Table(title="top unsupported APIs", box=box.SIMPLE)
-        t.add_column("API")
-        t.add_column("uses", justify="right")
+        t = Table(title="top unsupported APIs", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        t.add_column("API", overflow="fold")
+        t.add_column("uses", justify="right", no_wrap=True)
         for row in s["top_unsupported"]:
-            t.add_row(row["api"], str(row["count"]))
+            t.add_row(Text(row["api"]), f"{row['count']:,}")
         console.print(t)
-    problems = [f for f in report["files"] if f["status"] in ("skipped", "error")]
+    problems = v["not_migrated"]
     if problems:
-        t = Table(title="files not migrated", box=box.SIMPLE)
-        t.add_column("file")
-        t.add_column("status")
-        t.add_column("reason")
-        for f in problems[:20]:
-            t.add_row(f["path"], f["status"], f["reason"] or "")
-        if len(problems) > 20:
-            t.add_row(f"... {len(problems) - 20} more in the report", "", "")
+        t = Table(title="files not migrated", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        t.add_column("file", overflow="fold", ratio=2)
+        t.add_column("status", no_wrap=True)
+        t.add_column("reason", overflow="fold", ratio=3)
+        for f in problems[:MAX_PROBLEMS]:
+            t.add_row(Text(f["path"]), Text(f["status"], style="yellow"), Text(f["reason"] or ""))
+        if len(problems) > MAX_PROBLEMS:
+            t.add_row(Text(f"… {len(problems) - MAX_PROBLEMS:,} more in the report", style="dim"), "", "")
         console.print(t)
-    walk_problems = report.get("problems") or []
-    if walk_problems:
-        t = Table(title="paths not read or not copied", box=box.SIMPLE)
-        t.add_column("path")
-        t.add_column("reason")
-        for p in walk_problems[:20]:
-            t.add_row(p["path"], p["reason"])
-        if len(walk_problems) > 20:
-            t.add_row(f"... {len(walk_problems) - 20} more in the report", "")
-        console.print(t)
+    for n in report.get("notes") or ():
+        console.print(Text(f"note: {n['title']}: see the report", style="yellow"))
     if out:
-        console.print(f"migrated tree: {out}")
+        console.print(Text.assemble(("migrated tree  ", "bold"), str(out)))
     if report_dir:
-        console.print(f"report: {report_dir}/report.html  (also report.md, report.json, migration.patch, CSVs)")
+        console.print(Text.assemble(("report         ", "bold"), f"{report_dir}/report.html"))
+        console.print(Text("               also report.md, report.json, migration.patch, CSVs", style="dim"))

@@ -6,12 +6,12 @@ import argparse
 
 import torch
 import torch_npu
-from torch import npu
+from torch_npu import npu as cuda
 import torchvision.models as models
 
 
 def device_summary():
-    name = npu.get_device_name(0)
+    name = cuda.get_device_name(0)
     major, minor = torch.cuda.get_device_capability()
     total = torch.npu.get_device_properties(0).total_memory / 2**30
     return f"{name} (sm_{major}{minor}, {total:.1f} GiB)"
@@ -42,18 +42,18 @@ def run(arch, batch_size, steps, channels_last):
 
     for _ in range(5):  # warm-up
         step()
-    npu.synchronize()
+    cuda.synchronize()
 
-    start = npu.Event(enable_timing=True)
-    end = npu.Event(enable_timing=True)
-    npu.reset_peak_memory_stats()
+    start = cuda.Event(enable_timing=True)
+    end = cuda.Event(enable_timing=True)
+    cuda.reset_peak_memory_stats()
     start.record()
     for _ in range(steps):
         step()
     end.record()
-    npu.synchronize()
+    cuda.synchronize()
     ms = start.elapsed_time(end) / steps
-    peak = npu.max_memory_allocated() / 2**20
+    peak = cuda.max_memory_allocated() / 2**20
     return ms, batch_size * 1000.0 / ms, peak
 
 
@@ -64,9 +64,9 @@ if __name__ == '__main__':
     p.add_argument('--steps', type=int, default=30)
     p.add_argument('--channels-last', action='store_true')
     a = p.parse_args()
-    if not npu.is_available():
+    if not cuda.is_available():
         raise SystemExit("this benchmark needs a CUDA device")
     print(device_summary())
     ms, ips, peak = run(a.arch, a.batch_size, a.steps, a.channels_last)
     print(f"{a.arch}: {ms:.1f} ms/step, {ips:.0f} img/s, peak {peak:.0f} MiB")
-    npu.empty_cache()
+    cuda.empty_cache()

@@ -120,7 +120,7 @@ def main_worker(gpu, ngpus_per_node, args):
         torch.npu.set_device(args.gpu)
         model = model.npu(args.gpu)
     else:
-        model = torch.nn.DataParallel(model).cuda()
+        model = torch.nn.DataParallel(model).npu()
 
     if torch.npu.is_available():
         if args.gpu is not None:

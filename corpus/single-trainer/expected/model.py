@@ -164,7 +164,7 @@ class GPT(nn.Module):
         ]
         # the fused AdamW kernel is much faster when it is available
         fused_available = 'fused' in inspect.signature(torch.optim.AdamW).parameters
-        use_fused = fused_available and device_type == 'cuda'
+        use_fused = fused_available and device_type == 'npu'
         extra_args = dict(fused=True) if use_fused else dict()
         optimizer = torch.optim.AdamW(groups, lr=learning_rate, betas=betas, **extra_args)
         print(f"using fused AdamW: {use_fused}")

@@ -16,6 +16,7 @@ from migrate.model import Edit
 from migrate.textio import line_ending
 
 _PY2 = "[(print_statement) (exec_statement)] @py2"
+_MAIN_GUARD = re.compile(rb"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
 _ERROR = "[(ERROR) (MISSING)] @err"
 _SKIP_PARENTS = {"function_definition", "class_definition", "parameters", "dotted_name", "aliased_import",
                  "import_statement", "import_from_statement", "keyword_argument_name"}
@@ -28,7 +29,7 @@ class PyFile:
         self.ctx = ctx
         self.tree = tree
         self.root = tree.root_node
-        self.index = Index.build(self.root)
+        self.index = Index.build(self.root, ctx.project, ctx.path)
 
     def newline_at(self, offset: int) -> str:
         """The line ending of the line at `offset` (files with mixed endings keep them)."""
@@ -82,8 +83,13 @@ def migrate(ctx: FileContext) -> None:
     for local, cands in pf.index.imports.items():
         if any(m.cares(r, c.qualname) for c in cands for r, m in chain_rules if hasattr(m, "cares")):
             words.add(local)
-    if not words:
-        return
+    if words:
+        _scan(pf, words, chain_rules, string_rules)
+    _drop_npu_aware(pf)
+
+
+def _scan(pf: PyFile, words, chain_rules, string_rules) -> None:
+    ctx, root = pf.ctx, pf.root
     rx = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True)), re.I)
     seen_chains: set[tuple[int, int]] = set()
     seen_strings: set[int] = set()
@@ -122,20 +128,75 @@ def migrate(ctx: FileContext) -> None:
                 mm.chain(pf, r, chain)
 
 
+_NPU_MENTION = re.compile(r"\bnpu\b|is_npu|torch_npu|['\"]npu", re.I)
+
+
+def _drop_npu_aware(pf: PyFile) -> None:
+    """Code that already handles NPU needs no migration: an `if`/`elif` chain with an NPU branch
+    (`if x.is_cuda: ... elif x.is_npu: ...`), or a statement whose NPU twin stands next to it
+    (`self.is_cuda = ...` followed by `self.is_npu = ...`). Fixes there would only duplicate it."""
+    keep = []
+    for f in pf.ctx.findings:
+        if f.edits and _npu_aware(pf, f.start):
+            note = pf.ctx.rules.get("already-npu-aware")
+            if note is not None:  # still listed, so every CUDA line is accounted for
+                keep.append(f)
+                f.rule, f.edits, f.requires = note.id, (), ()
+                f.severity, f.safety, f.effort = note.severity, note.safety, note.effort
+                f.message = note.message.format(api=f.api or "")
+            continue
+        keep.append(f)
+    pf.ctx.findings = keep
+
+
+def _npu_aware(pf: PyFile, offset: int) -> bool:
+    node = pf.root.descendant_for_byte_range(offset, offset)
+    stmt = node
+    while stmt is not None and stmt.parent is not None and stmt.parent.type not in ("block", "module"):
+        stmt = stmt.parent
+    if stmt is not None and stmt.parent is not None:
+        twin = _cuda_to_npu(text(stmt))
+        for sib in (stmt.prev_named_sibling, stmt.next_named_sibling):
+            if sib is not None and text(sib) == twin and twin != text(stmt):
+                return True
+    cur = node
+    while cur is not None:
+        if cur.type == "if_statement":
+            conds = [cur.child_by_field_name("condition")]
+            conds += [c.child_by_field_name("condition") for c in cur.children_by_field_name("alternative")
+                      if c.type == "elif_clause"]
+            if any(c is not None and _NPU_MENTION.search(text(c)) for c in conds):
+                return True
+        cur = cur.parent
+    return False
+
+
+def _cuda_to_npu(s: str) -> str:
+    return s.replace("cuda", "npu").replace("CUDA", "NPU").replace("nccl", "hccl")
+
+
 def finalize(ctx: FileContext) -> list[Edit]:
     """Add `import torch_npu` (or the shim import) once, where the applied fixes need it.
 
-    A requirement ending in `?` is soft: a fix that only changes a string or a method name needs
-    torch_npu loaded in the process, not bound in this file, so the import is added only when the
-    file imports torch itself (a config module with `device = "cuda"` gets no import).
+    A requirement ending in `?` is soft: a fix that only changes a device string or a method name
+    needs torch_npu loaded somewhere in the process (the entry script), not bound in this file, so
+    it adds no import, unless the file is an entry script (`if __name__ == "__main__":`) that
+    imports torch: that is where torch_npu must be loaded. Fixes that write `torch.npu.*` or
+    `torch_npu.*` names need the import in the file itself.
     """
     wanted = {req for f in ctx.findings if f.fixed for req in f.requires}
     if not wanted:
         return []
+    entry_script = _MAIN_GUARD.search(ctx.source) is not None
+    needed = {r.rstrip("?") for r in wanted if not r.endswith("?") or entry_script}
+    if not needed:
+        return []
     root = parser().parse(ctx.source).root_node
     idx = Index.build(root)
-    imports_torch = any(c.qualname.split(".")[0] == "torch" for cands in idx.imports.values() for c in cands)
-    needed = {r.rstrip("?") for r in wanted if not r.endswith("?") or imports_torch}
+    if entry_script and not any(c.qualname.split(".")[0] == "torch" for cs in idx.imports.values() for c in cs):
+        needed = {r for r in needed if r + "?" not in wanted or r in {q for q in wanted if not q.endswith("?")}}
+        if not needed:
+            return []
     if ctx.settings.shim:
         needed.discard("torch_npu")  # the shim import loads torch_npu
     if not needed:

@@ -37,6 +37,7 @@ class ImportedName:
     stmt: object  # the import statement node
     item: object  # the dotted_name / aliased_import node for this name
     from_module: str | None  # for `from M import x`: M
+    via_project: bool = False  # re-exported by one of the project's own modules
 
 
 @dataclass(slots=True)
@@ -61,11 +62,17 @@ class Index:
     _local_cache: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, root) -> "Index":
+    def build(cls, root, project=None, path: str = "") -> "Index":
         idx = cls(root)
         for stmt in captures(_IMPORTS, root).get("imp", []):
             idx.import_nodes.append(stmt)
-            for imp in imported_names(stmt):
+            names = imported_names(stmt)
+            if project is not None and project.exports and stmt.type == "import_from_statement":
+                extra = _project_names(stmt, project, path)
+                if extra:
+                    replaced = {e.local for e in extra}
+                    names = [n for n in names if n.local not in replaced] + extra
+            for imp in names:
                 idx.imports.setdefault(imp.local, []).append(imp)
         idx.import_nodes.sort(key=lambda n: n.start_byte)
         return idx
@@ -130,6 +137,35 @@ class Index:
     def aliases_of(self, qualname: str) -> list[str]:
         """Local names bound to exactly `qualname` (e.g. 'torch' -> ['torch', 'th'])."""
         return [n for n, cands in self.imports.items() if any(c.qualname == qualname for c in cands)]
+
+
+def _project_names(stmt, project, path: str) -> list[ImportedName]:
+    """`from dist_utils import amp` where dist_utils re-exports apex.amp (see project.py)."""
+    from migrate.lang.python.project import resolve_relative
+
+    module = stmt.child_by_field_name("module_name")
+    if module is None:
+        return []
+    if module.type == "relative_import":
+        raw = text(module)
+        dots = len(raw) - len(raw.lstrip("."))
+        mod = resolve_relative(path, dots, raw.lstrip("."))
+    else:
+        mod = text(module)
+    if mod is None:
+        return []
+    out = []
+    for item in stmt.children_by_field_name("name"):
+        if item.type == "dotted_name":
+            name, local = text(item), text(item)
+        elif item.type == "aliased_import":
+            name, local = text(item.child_by_field_name("name")), text(item.child_by_field_name("alias"))
+        else:
+            continue
+        qual = project.lookup(mod, name)
+        if qual is not None:
+            out.append(ImportedName(local, qual, stmt, item, mod, via_project=True))
+    return out
 
 
 def enclosing_function(node):

@@ -93,16 +93,28 @@ class TorchCuda:
 
     def chain(self, pf, rule, chain: Chain) -> None:
         q = chain.qualname
+        role = rule.options.get("role")
+        if role == "indirect":
+            return self._indirect(pf, rule, chain)
         if not q or not match_pattern(q, "torch.cuda.*"):
             return
-        role = rule.options.get("role")
+        if chain.binding is not None and chain.binding.via_project:
+            return  # the module that imports it from torch.cuda is migrated itself
         rest = q.split(".")[2:]
         bq_len = len(chain.binding.qualname.split("."))
         renames = options(rule).get("renames", {})
         if role == "caveat":
             advice = rule.options.get("caveats", {}).get(rest[0]) if rest else None
-            if advice:
+            if advice and _result_attribute(chain) not in options(rule).get("safe_attributes", {}).get(rest[0], ()):
                 pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=q, advice=advice, name=q)
+            return
+        opts = options(rule)
+        absolute = opts.get("absolute", {})
+        if rest and rest[0] in absolute:
+            if role == "rewrite":
+                expr, requires = _torch_expr(pf, absolute[rest[0]] + "".join("." + p for p in rest[1:]))
+                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(chain.top, expr)],
+                              requires=requires, api=q, old=q, new=absolute[rest[0]])
             return
         new_rest, ok = _npu_target(pf, rest, renames)
         if role == "unsupported":
@@ -111,6 +123,15 @@ class TorchCuda:
                 pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=q, name=q, advice=hint)
             return
         if role != "rewrite" or not ok:
+            return
+        if rest and (rest[0] in opts.get("no_rewrite", ())
+                     or _result_attribute(chain) in opts.get("blocking_attributes", {}).get(rest[0], ())):
+            return  # exists, but behaves differently here: torch-cuda-caveat asks a person
+        guard = _guards_cuda_only_library(pf, chain.top, opts.get("cuda_only_libraries", ()))
+        if guard:
+            review = pf.ctx.rules.get(opts.get("guard_rule", ""))
+            if review is not None:
+                pf.ctx.report(review, chain.top.start_byte, chain.top.end_byte, api=q, name=q, library=guard)
             return
         edits = []
         cuda_idx = 1 - (bq_len - 1)  # index of the `cuda` identifier among the chain's parts
@@ -124,6 +145,21 @@ class TorchCuda:
         new_q = "torch.npu" + "".join("." + p for p in new_rest)
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=edits, requires=("torch_npu",),
                       api=q, old=q, new=new_q)
+
+    def _indirect(self, pf, rule, chain: Chain) -> None:
+        """`self.torch.cuda.X` / `mod.cuda.X` on an unresolved base whose X is a torch.npu name."""
+        if chain.qualname is not None:
+            return
+        names = chain.names
+        for i in range(1, len(names) - 1):
+            if names[i] == "cuda" and names[i - 1] in ("torch", "th"):
+                rest = names[i + 1:]
+                new_rest, ok = _npu_target(pf, rest, options(rule).get("renames", {}))
+                if ok:
+                    base = ".".join(names[:i])
+                    pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, api=".".join(names),
+                                  name=".".join(names), base=base, new=f"{base}.npu." + ".".join(new_rest))
+                return
 
     def imports(self, pf, rule, stmt) -> None:
         role = rule.options.get("role")
@@ -142,6 +178,10 @@ class TorchCuda:
                 if not match_pattern(q, "torch.cuda.*"):
                     continue
                 rest = q.split(".")[2:]
+            absolute = options(rule).get("absolute", {})
+            if len(rest) == 1 and rest[0] in absolute and stmt.type == "import_from_statement":
+                plan[id(imp)] = (imp, rest, absolute[rest[0]].split("."), True)
+                continue
             new_rest, ok = _npu_target(pf, rest, renames)
             plan[id(imp)] = (imp, rest, new_rest, ok)
         if not plan:
@@ -159,14 +199,102 @@ class TorchCuda:
                      for imp, _rest, new, _ok in plan.values()]
         else:
             mapping = {}
-            for imp, _rest, new, _ok in plan.values():
-                module = "torch_npu.npu" + "".join("." + p for p in new[:-1]) if new else "torch_npu"
-                name = new[-1] if new else "npu"
+            absolute = options(rule).get("absolute", {})
+            for imp, rest, new, _ok in plan.values():
+                if len(rest) == 1 and rest[0] in absolute:
+                    module, _, name = absolute[rest[0]].rpartition(".")
+                else:
+                    module = "torch_npu.npu" + "".join("." + p for p in new[:-1]) if new else "torch_npu"
+                    name = new[-1] if new else "npu"
                 mapping[id(imp)] = (module, name)
             edits = rewrite_from_import(pf, stmt, items, mapping)
         old = text(stmt)
         pf.ctx.report(rule, stmt.start_byte, stmt.end_byte, edits=edits, api=old.split()[1],
                       old=" ".join(old.split()), new="torch_npu.npu")
+
+
+def _user_defined_method(pf, name: str) -> bool:
+    return re.search(rb"^\s*def\s+" + re.escape(name.encode()) + rb"\s*\(\s*self\b", pf.ctx.source, re.M) is not None
+
+
+def _foreign_arguments(call, allowed) -> bool:
+    """A `.cuda(...)` call with keywords that torch's Tensor/Module.cuda do not take."""
+    args = call.child_by_field_name("arguments") if call is not None else None
+    if args is None:
+        return False
+    positional = 0
+    for a in args.named_children:
+        if a.type == "keyword_argument":
+            if text(a.child_by_field_name("name")) not in allowed:
+                return True
+        elif a.type in ("list_splat", "dictionary_splat", "comment"):
+            continue
+        else:
+            positional += 1
+    return positional > 1
+
+
+def _result_attribute(chain: Chain) -> str | None:
+    """For `torch.cuda.f(...).attr`: "attr"; else None."""
+    call = chain.top.parent
+    if call is None or call.type != "call" or call.child_by_field_name("function") != chain.top:
+        return None
+    attr = call.parent
+    if attr is not None and attr.type == "attribute" and attr.child_by_field_name("object") == call:
+        return text(attr.child_by_field_name("attribute"))
+    return None
+
+
+_CUSTOM_CUDA = re.compile(rb"\b(?!torch\b)(\w*[a-z0-9]_cuda\w*|cuda_\w+)\s*(\.\s*\w+\s*)?\(", re.I)
+_CUDA_NAME = re.compile(r"\b(?!is_cuda\b|cuda\b)(\w*cuda\w*)\b", re.I)
+
+
+def _enclosing(node, types):
+    while node is not None and node.type not in types:
+        node = node.parent
+    return node
+
+
+def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> str | None:
+    """Why a CUDA check at `node` guards a CUDA-only path, or None.
+
+    On Ascend such a check must stay False (the portable path runs), so it is not rewritten:
+      - the check sits in a function named after a CUDA-only library (is_flash_attn_available) or
+        in one condition/statement with it (`HAS_TRITON and x.is_cuda`);
+      - strict (tensor checks, device-type comparisons): the condition names another CUDA thing
+        (`self._xielu_cuda_obj is not None and x.is_cuda`), the result is stored in a CUDA-named
+        flag (`use_cuda = grad.is_cuda`), or the enclosing function calls a custom CUDA kernel
+        (`rwkv_cuda_kernel.forward(...)`).
+    """
+    func = _enclosing(node, ("function_definition",))
+    texts = []
+    if func is not None:
+        texts.append(text(func.child_by_field_name("name")).lower())
+    stmt = node
+    while stmt.parent is not None and not (stmt.type.endswith("statement") or stmt.type.endswith("clause")
+                                           or stmt.type in ("assignment", "block", "module")):
+        stmt = stmt.parent
+    cond = None
+    if stmt.type in ("if_statement", "elif_clause", "while_statement"):
+        cond = stmt.child_by_field_name("condition")
+    elif stmt.type in ("expression_statement", "return_statement", "assignment", "assert_statement"):
+        cond = stmt
+    cond_text = text(cond) if cond is not None else ""
+    texts.append(cond_text.lower())
+    for lib in libraries:
+        if any(lib in t for t in texts):
+            return lib
+    if not strict:
+        return None
+    for m in _CUDA_NAME.finditer(cond_text):
+        if not cond_text[:m.start()].endswith("torch.") and m.group(1) != "npu":
+            return f"`{m.group(1)}`"
+    if func is not None:
+        body = pf.ctx.source[func.start_byte:func.end_byte]
+        m = _CUSTOM_CUDA.search(body)
+        if m:
+            return f"the custom CUDA kernel `{m.group(1).decode()}`"
+    return None
 
 
 def rewrite_from_import(pf, stmt, items, mapping: dict) -> list[Edit]:
@@ -230,6 +358,25 @@ class TensorMethod:
             return
         if parent is not None and parent.type == "assignment" and parent.child_by_field_name("left") == chain.top:
             return  # someone sets .is_cuda/.cuda on their own object
+        if name in attributes and chain.top.type == "attribute":
+            base = pf.ctx.snippet(chain.top.start_byte, last.start_byte)  # e.g. "self."
+            if re.search(rb"(^|[^\w.])" + re.escape(base.encode()) + re.escape(name.encode()) + rb"\s*=[^=]", pf.ctx.source):
+                return  # the project's own attribute (`self.is_cuda = ...` in this file)
+        if name in attributes:
+            lib = _guards_cuda_only_library(pf, chain.top, options(rule).get("cuda_only_libraries", ()), strict=True)
+            if lib:
+                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
+                              safety=Safety.UNSAFE, api=f".{name}",
+                              message=f"`.{name}` guards a CUDA-only path ({lib}): on Ascend it must stay False until "
+                                      f"that path is ported; change it to `.{new}` only together with the port")
+                return
+        elif _user_defined_method(pf, name) or _foreign_arguments(parent, rule.options.get("method_keywords", ())):
+            pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
+                          safety=Safety.UNSAFE, api=f".{name}()",
+                          message=f"`.{name}(...)` may be a method of the project's own class (this file defines "
+                                  f"`def {name}` or the call passes arguments Tensor.{name} does not take); check before "
+                                  f"renaming it to `.{new}()`")
+            return
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
                       requires=("torch_npu?",), api=f".{name}", old=f".{name}", new=f".{new}")
 
@@ -341,9 +488,12 @@ def string_role(pf, node, names_rx: re.Pattern, options: dict) -> str | None:
         return None
     if p.type in ("assignment", "augmented_assignment"):
         if p.child_by_field_name("right") == cur:
-            name = _last_name(p.child_by_field_name("left"))
+            left = p.child_by_field_name("left")
+            name = _last_name(left)
             if name and names_rx.search(name):
                 return "assignment"
+            if left.type == "identifier" and _used_as_device(pf, p, name, options):
+                return "assignment to a name used as a device"
         return None
     if p.type in ("default_parameter", "typed_default_parameter"):
         name = text(p.child_by_field_name("name"))
@@ -354,7 +504,45 @@ def string_role(pf, node, names_rx: re.Pattern, options: dict) -> str | None:
     return None
 
 
+def _used_as_device(pf, assignment, name: str, options: dict) -> bool:
+    """`loc = "cuda:0"` and later `torch.load(f, map_location=loc)` in the same function."""
+    scope = assignment
+    while scope.parent is not None and scope.type not in ("function_definition", "module"):
+        scope = scope.parent
+    body = pf.ctx.source[assignment.end_byte:scope.end_byte]
+    n = re.escape(name.encode())
+    kws = b"|".join(re.escape(k.encode()) for k in options.get("keywords", ()))
+    methods = b"|".join(re.escape(m.encode()) for m in options.get("methods", ()))
+    pats = []
+    if kws:
+        pats.append(rb"\b(?:" + kws + rb")\s*=\s*" + n + rb"\b")
+    if methods:
+        pats.append(rb"\.(?:" + methods + rb")\(\s*" + n + rb"\s*[,)]")
+    pats.append(rb"\btorch\.device\(\s*" + n + rb"\s*[,)]")
+    return re.search(b"|".join(pats), body) is not None
+
+
 _DEVICE_VALUE = re.compile(r"^cuda(:\d+)?$")
+_DEVICE_TEMPLATE = re.compile(r"^cuda:(\{\w*\}|%d|%s|%i)?$")
+
+
+def _template_position(node):
+    """For "cuda:{}".format(i) or "cuda:%d" % i: the expression that produces the device."""
+    p = node.parent
+    if p is not None and p.type == "attribute" and text(p.child_by_field_name("attribute")) == "format" \
+            and p.parent is not None and p.parent.type == "call":
+        return p.parent
+    if p is not None and p.type == "binary_operator" and p.child_by_field_name("left") == node \
+            and text(p.child_by_field_name("operator")) in ("%", "+"):
+        return p
+    return None
+
+
+def _lists_npu_already(node) -> bool:
+    p = node.parent
+    if p is None or p.type not in ("list", "tuple", "set"):
+        return False
+    return any((string_value(c) or "").startswith("npu") for c in p.named_children)
 
 
 @register("device-string")
@@ -379,6 +567,15 @@ class DeviceString:
                           requires=("torch_npu?",), api=text(node), old=text(node), new=text(node).replace("cuda:", "npu:", 1))
             return
         value = string_value(node)
+        if value is not None and _DEVICE_TEMPLATE.match(value):
+            expr = _template_position(node)
+            if expr is not None and string_role(pf, expr, rx, opts):
+                content = [c for c in node.children if c.type == "string_content"][0]
+                new = "npu" + value[4:]
+                pf.ctx.report(rule, node.start_byte, node.end_byte,
+                              edits=[Edit(content.start_byte, content.start_byte + 4, "npu")],
+                              requires=("torch_npu?",), api=value, old=value, new=new)
+            return
         if value is None or not _DEVICE_VALUE.match(value):
             if value is not None and value.startswith("cuda") and string_role(pf, node, rx, opts):
                 pf.ctx.report(rule, node.start_byte, node.end_byte, api=value, old=value, new="npu",
@@ -387,10 +584,19 @@ class DeviceString:
         role = string_role(pf, node, rx, opts)
         if role is None:
             return self._unclear(pf, rule, node, value)
+        if _lists_npu_already(node):
+            return  # ["cuda", "xpu", "npu"]: the code already accepts NPU devices
         content = [c for c in node.children if c.type == "string_content"][0]
         new = "npu" + value[4:]
-        pf.ctx.report(rule, node.start_byte, node.end_byte,
-                      edits=[Edit(content.start_byte, content.start_byte + 4, "npu")],
+        edits = [Edit(content.start_byte, content.start_byte + 4, "npu")]
+        if role == "comparison":
+            guard = _guards_cuda_only_library(pf, node, options(rule).get("cuda_only_libraries", ()), strict=True)
+            if guard:
+                pf.ctx.report(rule, node.start_byte, node.end_byte, edits=edits, safety=Safety.UNSAFE, api=value,
+                              message=f"device check `{value}` guards a CUDA-only path ({guard}): on Ascend it must stay "
+                                      f"False until that path is ported; change it to {new!r} only together with the port")
+                return
+        pf.ctx.report(rule, node.start_byte, node.end_byte, edits=edits,
                       requires=("torch_npu?",), api=value, old=value, new=new)
 
     def _unclear(self, pf, rule, node, value):
@@ -487,6 +693,13 @@ def _entry_for(rule, qualname: str):
     return None, None
 
 
+def _is_assignment_target(node) -> bool:
+    p = node.parent
+    while p is not None and p.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+        node, p = p, p.parent
+    return p is not None and p.type in ("assignment", "augmented_assignment") and p.child_by_field_name("left") == node
+
+
 def _torch_expr(pf, qualname: str) -> tuple[str, tuple[str, ...]]:
     """How to spell `qualname` in this file, and the import it needs."""
     head, _, rest = qualname.partition(".")
@@ -528,11 +741,19 @@ class Api:
         if not q:
             return
         entry, pat = _entry_for(rule, q)
-        if entry is None:
+        if entry is None or entry.get("skip"):
             return
+        if len(chain.parts) == 1 and _is_assignment_target(chain.top):
+            return  # `cp = None` in an ImportError fallback rebinds the name; it is not a use
         b = chain.binding
+        if b.via_project:
+            self._report(pf, rule, chain.top, q, entry)  # re-exported: report the use, fix the source module
+            return
         if b.from_module is not None and entry.get("replace") and _entry_for(rule, b.qualname)[0] is entry:
-            return  # rewritten at the import; the local name stays
+            # rewritten at the import, the local name stays: the use carries the import's fix,
+            # so it is fixed exactly when the import is (the engine applies identical edits once)
+            self._report(pf, rule, chain.top, q, entry, self._import_edits(pf, rule, b.stmt))
+            return
         edits, requires = (), ()
         target = entry.get("replace")
         if target and q == pat:
@@ -544,12 +765,22 @@ class Api:
                 edits = [_replace(top, expr)]
         self._report(pf, rule, chain.top, q, entry, edits, requires)
 
+    def _import_edits(self, pf, rule, stmt) -> list[Edit]:
+        items = imported_names(stmt)
+        mapping = {}
+        for imp in items:
+            entry, pat = _entry_for(rule, imp.qualname)
+            if entry is not None and entry.get("replace") and imp.qualname == pat and stmt.type == "import_from_statement":
+                mod, _, name = entry["replace"].rpartition(".")
+                mapping[id(imp)] = (mod, name)
+        return rewrite_from_import(pf, stmt, items, mapping) if mapping else []
+
     def imports(self, pf, rule, stmt) -> None:
         items = imported_names(stmt)
         mapping, reported = {}, []
         for imp in items:
             entry, pat = _entry_for(rule, imp.qualname)
-            if entry is None or not entry.get("at_import", True):
+            if entry is None or entry.get("skip") or not entry.get("at_import", True):
                 continue
             reported.append((imp, entry))
             target = entry.get("replace")
@@ -600,3 +831,42 @@ class ShimEntry:
             return
         pf.ctx.report(rule, m.start(), m.end(), edits=[Edit(m.start(), m.start(), "")],
                       requires=("from torch_npu.contrib import transfer_to_npu",), safety=Safety.SAFE)
+
+
+@register("handler")
+class Handler:
+    """Rules whose findings the Python handler itself produces (see lang/python/__init__.py)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Triton kernel launches: `kernel[grid](...)` of a function decorated with @triton.jit
+
+
+@register("triton-launch")
+class TritonLaunch:
+    def file(self, pf, rule) -> None:
+        from migrate.lang.python.tsutil import captures
+
+        kernels = set()
+        for deco in captures("(decorated_definition (decorator) @d)", pf.root).get("d", []):
+            expr = deco.named_children[0] if deco.named_children else None
+            if expr is not None and expr.type == "call":
+                expr = expr.child_by_field_name("function")
+            if expr is None:
+                continue
+            ident = expr.child_by_field_name("attribute") if expr.type == "attribute" else expr
+            chain = pf.index.chain_at(ident) if ident is not None and ident.type == "identifier" else None
+            if chain and chain.qualname in rule.options.get("decorators", ()):
+                definition = deco.parent.child_by_field_name("definition")
+                if definition is not None:
+                    kernels.add(text(definition.child_by_field_name("name")))
+        if not kernels:
+            return
+        rx = re.compile(rb"\b(" + b"|".join(re.escape(k.encode()) for k in sorted(kernels)) + rb")\s*\[")
+        for m in rx.finditer(pf.ctx.source):
+            node = pf.root.descendant_for_byte_range(m.start(1), m.end(1))
+            sub = node.parent if node is not None else None
+            if sub is None or sub.type != "subscript" or sub.parent is None or sub.parent.type != "call":
+                continue
+            call = sub.parent
+            pf.ctx.report(rule, call.start_byte, call.end_byte, api=m.group(1).decode(), kernel=m.group(1).decode())

@@ -1,0 +1,99 @@
+"""Names a project's own modules re-export from CUDA-only libraries.
+
+`dist_utils.py` does `from apex import amp` inside a try block, and `main.py` does
+`from dist_utils import amp`: per file, `amp` in main.py looks like the project's own name. A
+cheap pre-pass over the files that import such libraries records (module, name, qualname), so
+main.py's `amp.initialize(...)` is reported as apex. Re-exports are only reported at their uses;
+the defining module is migrated itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+
+def module_name(rel: str) -> str | None:
+    p = PurePosixPath(rel)
+    if p.suffix != ".py":
+        return None
+    parts = list(p.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    if not parts or not all(x.isidentifier() for x in parts):
+        return None
+    return ".".join(parts)
+
+
+def resolve_relative(current_rel: str, dots: int, module: str) -> str | None:
+    """`from ..x import y` in pkg/sub/mod.py -> "pkg.x"."""
+    base = list(PurePosixPath(current_rel).parent.parts)
+    if dots > 1:
+        if dots - 1 > len(base):
+            return None
+        base = base[: len(base) - (dots - 1)]
+    parts = base + ([module] if module else [])
+    return ".".join(parts) if parts else None
+
+
+@dataclass(frozen=True)
+class ProjectIndex:
+    """(module, name) -> qualname for names project modules import from interesting libraries."""
+
+    exports: tuple[tuple[str, str, str], ...] = ()
+    _map: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def lookup(self, module: str, name: str) -> str | None:
+        pairs = self._map.get("__pairs__")
+        if pairs is None:
+            pairs = self._map["__pairs__"] = {(m, n): q for m, n, q in self.exports}
+        return pairs.get((module, name))
+
+    def mentioned_in(self, data: bytes) -> bool:
+        """Whether a file may import one of the re-exported names (a prefilter, like trigger words)."""
+        rx = self._map.get("__rx__")
+        if rx is None:
+            names = sorted({n for _m, n, _q in self.exports}, key=len, reverse=True)
+            rx = self._map["__rx__"] = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+        return bool(self.exports) and rx.search(data) is not None
+
+    def fingerprint(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(repr(self.exports).encode()).hexdigest()[:16]
+
+
+def build(files, cares) -> ProjectIndex:
+    """files: iterable of (rel path, bytes); cares(qualname) -> bool."""
+    from migrate.lang.python.index import imported_names
+    from migrate.lang.python.tsutil import captures, parser
+
+    out = []
+    for rel, data in files:
+        mod = module_name(rel)
+        if mod is None or not _IMPORTS.search(data):
+            continue
+        try:
+            root = parser().parse(data).root_node
+        except Exception:  # noqa: BLE001 - an unparsable file exports nothing
+            continue
+        for stmt in captures("[(import_statement) (import_from_statement)] @imp", root).get("imp", []):
+            if _in_function(stmt):
+                continue
+            for imp in imported_names(stmt):
+                if cares(imp.qualname):
+                    out.append((mod, imp.local, imp.qualname))
+    return ProjectIndex(tuple(sorted(set(out))))
+
+
+_IMPORTS = re.compile(rb"^\s*(from|import)\s", re.M)
+
+
+def _in_function(node) -> bool:
+    node = node.parent
+    while node is not None:
+        if node.type in ("function_definition", "class_definition", "lambda"):
+            return True
+        node = node.parent
+    return False

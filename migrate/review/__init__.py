@@ -1,0 +1,1 @@
+"""`migrate review`: an IDE-style review of proposed changes in the terminal (Textual)."""

@@ -1,0 +1,98 @@
+"""The rule set as data: ids, matchers, docs, and that every name a rule can write exists."""
+
+import re
+
+import pytest
+
+from migrate import tables
+from migrate.commands.explain import render
+from migrate.lang.python import matchers
+from migrate.ruleset import RuleError, all_rules, parse_rule, select
+
+TABLE = tables.load("2.14.0")
+NPU_NAME = re.compile(r"^(torch\.npu|torch_npu)(\.\w+)+$")
+
+
+def python_rules():
+    return [r for r in all_rules() if "python" in r.languages]
+
+
+def test_python_matchers_exist():
+    for r in python_rules():
+        matchers.get(r.matcher)  # raises KeyError naming the known matchers
+
+
+def test_every_written_npu_name_exists():
+    """`replace` targets and renames of every rule name real torch_npu 2.14.0 APIs."""
+    targets = []
+    for r in python_rules():
+        for entry in r.options.get("apis", ()):
+            if entry.get("replace"):
+                targets.append((r.id, entry["replace"]))
+        if r.matcher == "torch-cuda":
+            for old, new in r.options.get("renames", {}).items():
+                targets.append((r.id, f"torch_npu.npu.{new}"))
+    checked = [(rid, t) for rid, t in targets if NPU_NAME.match(t)]
+    assert len(checked) >= 8
+    missing = [(rid, t) for rid, t in checked if not TABLE.has_python(t)]
+    assert not missing, missing
+
+
+def test_advice_names_exist():
+    """torch_npu names quoted in messages and advice exist too (no stale advice like Huawei's)."""
+    quoted = set()
+    for r in python_rules():
+        blob = " ".join([r.message, r.why, r.suggestion or ""] + [str(v) for v in r.options.values()])
+        quoted.update(m.group(0) for m in re.finditer(r"\b(torch\.npu|torch_npu)(\.\w+)+(?![\w*])", blob))
+    missing = sorted(n for n in quoted if not TABLE.has_python(n))
+    assert not missing, missing
+
+
+def test_docs_render_for_every_rule():
+    for r in all_rules():
+        doc = render(r)
+        assert r.id in doc and "## Why" in doc
+        if r.examples:
+            assert "## Examples" in doc
+
+
+def test_select_and_ignore():
+    rules = python_rules()
+    ids = {r.id for r in select(rules, select=("torch-cuda-",))}
+    assert ids == {"torch-cuda-api", "torch-cuda-unsupported", "torch-cuda-caveat", "torch-cuda-guard", "torch-cuda-indirect"}
+    assert "device-string" not in {r.id for r in select(rules, ignore=("device-string",))}
+    assert "perf-fused-optimizer" not in {r.id for r in select(rules)}  # opt-in
+    assert "perf-fused-optimizer" in {r.id for r in select(rules, select=("perf-",))}
+
+
+@pytest.mark.parametrize("entry,needle", [
+    ({"id": "Bad_Id", "title": "t", "languages": ["python"], "matcher": "api", "severity": "error",
+      "safety": "safe", "effort": "low", "message": "m", "why": "w"}, "kebab-case"),
+    ({"id": "x", "title": "t", "languages": ["python"], "matcher": "api", "severity": "fatal",
+      "safety": "safe", "effort": "low", "message": "m", "why": "w"}, "'severity'"),
+    ({"id": "x", "title": "t"}, "missing key"),
+    ({"id": "x", "title": "t", "languages": ["python"], "matcher": "api", "severity": "error",
+      "safety": "safe", "effort": "low", "message": "m", "why": "w", "exec": "os.system('x')"}, "unknown key"),
+])
+def test_malformed_rules_are_refused_with_a_reason(entry, needle):
+    with pytest.raises(RuleError, match=needle):
+        parse_rule(entry, "custom.yaml")
+
+
+def test_rules_and_explain_commands(cli):
+    r = cli("rules")
+    assert r.returncode == 0 and "torch-cuda-api" in r.stdout
+    e = cli("explain", "device-string")
+    assert e.returncode == 0 and "model_cuda.pt" in e.stdout and "## Why" in e.stdout
+    bad = cli("explain", "device-strin")
+    assert bad.returncode == 2 and "did you mean device-string" in bad.stderr
+
+
+def test_rule_docs_are_current():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, str(root / "scripts" / "gen_rule_docs.py"), "--check"])
+    assert r.returncode == 0, "docs/rules.md is stale: run python scripts/gen_rule_docs.py"
