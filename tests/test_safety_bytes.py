@@ -18,6 +18,8 @@ TRAIN = (
     "model = Net()\n"
     "model = model.cuda()\n"
     "x = torch.zeros(4, device='cuda:0')\n"
+    "if __name__ == '__main__':\n"  # an entry script: torch_npu is imported here
+    "    main(model, x)\n"
 )
 
 
@@ -47,12 +49,13 @@ def test_crlf_file_keeps_crlf_everywhere_including_the_inserted_import():
 
 
 def test_mixed_line_endings_each_line_keeps_its_own():
-    data = b"import torch  # lf line\nimport os\r\nmodel = model.cuda()\r\ny = 1\n"
+    main = b"if __name__ == '__main__':\n    run()\n"  # entry scripts get the torch_npu import
+    data = b"import torch  # lf line\nimport os\r\nmodel = model.cuda()\r\ny = 1\n" + main
     r = run(data)
     # the import goes after `import torch`, an LF line, so it gets LF; CRLF lines stay CRLF
-    assert r.new_data == b"import torch  # lf line\nimport torch_npu\nimport os\r\nmodel = model.npu()\r\ny = 1\n"
-    data2 = b"import torch\r\nimport os\nx = t.cuda()\n"
-    assert run(data2).new_data == b"import torch\r\nimport torch_npu\r\nimport os\nx = t.npu()\n"
+    assert r.new_data == b"import torch  # lf line\nimport torch_npu\nimport os\r\nmodel = model.npu()\r\ny = 1\n" + main
+    data2 = b"import torch\r\nimport os\nx = t.cuda()\n" + main
+    assert run(data2).new_data == b"import torch\r\nimport torch_npu\r\nimport os\nx = t.npu()\n" + main
 
 
 def test_utf8_bom_kept_and_not_duplicated():
@@ -81,9 +84,9 @@ def test_pep263_file_is_written_back_in_its_own_encoding(cookie, encoding, comme
 
 
 def test_tabs_and_no_trailing_newline_kept():
-    data = b"import torch\nif True:\n\tx = t.cuda()\n\ty = 1  \t# trailing ws"
+    data = b"import torch\nif __name__ == '__main__':\n\tx = t.cuda()\n\ty = 1  \t# trailing ws"
     r = run(data)
-    assert r.new_data == b"import torch\nimport torch_npu\nif True:\n\tx = t.npu()\n\ty = 1  \t# trailing ws"
+    assert r.new_data == b"import torch\nimport torch_npu\nif __name__ == '__main__':\n\tx = t.npu()\n\ty = 1  \t# trailing ws"
 
 
 def test_import_appended_to_a_one_line_file_without_newline():
@@ -150,7 +153,7 @@ def test_unparseable_files_are_copied_unchanged_and_listed_in_report_json(tmp_pa
     for name, data in files.items():
         if name != "ok.py":
             assert (out / name).read_bytes() == data, name
-    assert (out / "ok.py").read_bytes() == b"import torch\r\nimport torch_npu\r\nx = t.npu()\r\n"
+    assert (out / "ok.py").read_bytes() == b"import torch\r\nx = t.npu()\r\n"
     report = json.loads((out / ".migrate/report/report.json").read_text())
     status = {f["path"]: (f["status"], f["reason"]) for f in report["files"]}
     for name in ("py2.py", "broken.py", "blob.py", "latin.py"):

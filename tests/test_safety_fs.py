@@ -16,7 +16,7 @@ from migrate import runner, writer
 from migrate.settings import Settings
 
 CUDA = b"import torch\nmodel = Net().cuda()\n"
-NPU = b"import torch\nimport torch_npu\nmodel = Net().npu()\n"
+NPU = b"import torch\nmodel = Net().npu()\n"  # not an entry script: no torch_npu import
 
 
 def git(cwd, *args):

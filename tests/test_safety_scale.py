@@ -42,7 +42,7 @@ def test_long_line_with_many_hits(hits):
     src = b"import torch\nxs = [" + b"t.cuda(), " * hits + b"]\n"
     r = migrate_file("wide.py", src, S)
     assert r.status == "changed"
-    assert r.new_data == src.replace(b"t.cuda()", b"t.npu()").replace(b"import torch\n", b"import torch\nimport torch_npu\n", 1)
+    assert r.new_data == src.replace(b"t.cuda()", b"t.npu()")  # not an entry script: no torch_npu import
     last = r.findings[-1]
     assert src.rindex(b"t.cuda()") <= last.start < len(src)
     assert last.line == 2 and last.column == last.start - src.index(b"xs") + 1
@@ -55,7 +55,7 @@ def test_one_megabyte_string_literal_is_kept():
     assert r.status == "changed" and blob in r.new_data
 
 
-@pytest.mark.parametrize("name,source", [
+@pytest.mark.parametrize("name,source", ids=lambda v: v if isinstance(v, str) else "", argvalues=[
     ("5000 nested parentheses", b"import torch\nx = " + b"(" * 5000 + b"t.cuda()" + b")" * 5000 + b"\n"),
     ("5000 nested lists", b"import torch\nx = " + b"[" * 5000 + b"t.cuda()" + b"]" * 5000 + b"\n"),
     ("10,000-term sum", b"import torch\nx = t.cuda()" + b" + a" * 10_000 + b"\n"),
@@ -99,7 +99,7 @@ def _check_tree_run(tmp_path, cli, n_files):
     report = json.loads((out / ".migrate/report/report.json").read_text())
     assert report["summary"]["files_changed"] == n_files // 100
     assert sum(1 for _ in out.rglob("m*.py")) == n_files
-    assert (out / "pkg00/m0.py").read_bytes() == b"import torch\nimport torch_npu\nx = torch.zeros(2).npu()\n"
+    assert (out / "pkg00/m0.py").read_bytes() == b"import torch\nx = torch.zeros(2).npu()\n"
     assert (out / "pkg01/m1.py").read_bytes() == b"def f(x):\n    return x + 1\n"
 
 

@@ -150,25 +150,51 @@ def _drop_npu_aware(pf: PyFile) -> None:
 
 
 def _npu_aware(pf: PyFile, offset: int) -> bool:
-    node = pf.root.descendant_for_byte_range(offset, offset)
-    stmt = node
-    while stmt is not None and stmt.parent is not None and stmt.parent.type not in ("block", "module"):
-        stmt = stmt.parent
-    if stmt is not None and stmt.parent is not None:
-        twin = _cuda_to_npu(text(stmt))
-        for sib in (stmt.prev_named_sibling, stmt.next_named_sibling):
-            if sib is not None and text(sib) == twin and twin != text(stmt):
-                return True
-    cur = node
-    while cur is not None:
+    # Answers are memoised per statement and per `if`: many findings in one huge statement (a
+    # 1 MB line) must not each re-read its text.
+    memo = pf.__dict__.setdefault("_npu_aware_memo", {})
+    path = _path_to(pf.root, pf.root.descendant_for_byte_range(offset, offset))
+    stmt = next((path[i] for i in range(len(path) - 1, 0, -1) if path[i - 1].type in ("block", "module")), None)
+    if stmt is not None:
+        key = ("stmt", stmt.start_byte, stmt.end_byte)
+        if key not in memo:
+            memo[key] = _has_npu_twin(stmt)
+        if memo[key]:
+            return True
+    for cur in reversed(path):
         if cur.type == "if_statement":
-            conds = [cur.child_by_field_name("condition")]
-            conds += [c.child_by_field_name("condition") for c in cur.children_by_field_name("alternative")
-                      if c.type == "elif_clause"]
-            if any(c is not None and _NPU_MENTION.search(text(c)) for c in conds):
+            key = ("if", cur.start_byte, cur.end_byte)
+            if key not in memo:
+                conds = [cur.child_by_field_name("condition")]
+                conds += [c.child_by_field_name("condition") for c in cur.children_by_field_name("alternative")
+                          if c.type == "elif_clause"]
+                memo[key] = any(c is not None and _NPU_MENTION.search(text(c)) for c in conds)
+            if memo[key]:
                 return True
-        cur = cur.parent
     return False
+
+
+def _path_to(root, node) -> list:
+    """root ... node, found top-down. tree-sitter's `parent` walks down from the root each time,
+    so climbing from a node 10,000 levels deep costs depth squared; going down costs depth."""
+    path = [root]
+    cur = root
+    while node is not None and cur != node:
+        nxt = cur.child_with_descendant(node)
+        if nxt is None:
+            break
+        path.append(nxt)
+        cur = nxt
+    return path
+
+
+def _has_npu_twin(stmt) -> bool:
+    siblings = [s for s in (stmt.prev_named_sibling, stmt.next_named_sibling) if s is not None]
+    if not siblings:
+        return False
+    own = text(stmt)
+    twin = _cuda_to_npu(own)
+    return twin != own and any(text(sib) == twin for sib in siblings)
 
 
 def _cuda_to_npu(s: str) -> str:

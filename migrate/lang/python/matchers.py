@@ -214,7 +214,12 @@ class TorchCuda:
 
 
 def _user_defined_method(pf, name: str) -> bool:
-    return re.search(rb"^\s*def\s+" + re.escape(name.encode()) + rb"\s*\(\s*self\b", pf.ctx.source, re.M) is not None
+    # once per file and name, not per call site (a file can carry 100k `.cuda()` calls)
+    cache = pf.__dict__.setdefault("_user_methods", {})
+    if name not in cache:
+        cache[name] = re.search(rb"^\s*def\s+" + re.escape(name.encode()) + rb"\s*\(\s*self\b",
+                                pf.ctx.source, re.M) is not None
+    return cache[name]
 
 
 def _foreign_arguments(call, allowed) -> bool:
