@@ -219,8 +219,32 @@ def load_custom(path: Path, shown: str) -> list[Rule]:
         inherit = rule.options.get("inherit")
         if inherit is not None and inherit not in rules_by_id():
             raise _fail(where, f"key 'options.inherit': {inherit!r} is not a built-in rule")
+        _try_custom(rule, where)
         out.append(rule)
     return out
+
+
+def _try_custom(rule: Rule, where: str) -> None:
+    """Run a custom rule once, at load time, on its own examples and on a small file that uses each
+    of its triggers: options that do not fit the matcher fail here with the rule's name, not later
+    as an internal error on every file; an example whose `after` does not come out is an error too."""
+    from migrate.core import migrate_file
+    from migrate.settings import Settings
+
+    settings = Settings(select=(rule.id,), extra_rules=(rule,))
+    uses = "".join(f"x = {t}\nx = y.{t}()\nx = y.{t}\nx = '{t}'\nfrom {t} import a\n{t}(1)\n" for t in rule.triggers)
+    trials = [("a file using its triggers", f"import torch\n{uses}", None, False)]
+    trials += [(f"example {ex.name!r}", ex.before, ex.after, not ex.settings) for ex in rule.examples]
+    for what, before, after, strict in trials:
+        for lang in rule.languages:
+            path = _EXAMPLE_PATHS.get(lang, "example.py")
+            r = migrate_file(path, before.encode("utf-8"), settings, language=lang)
+            if r.status == "error":
+                raise _fail(where, f"key 'options' or 'matcher': the {rule.matcher!r} matcher fails on {what} "
+                                   f"({r.reason}); check the options against a built-in rule that uses it")
+            if strict and after is not None and (r.new_data or before.encode("utf-8")) != after.encode("utf-8"):
+                got = (r.new_data or before.encode("utf-8")).decode("utf-8", "replace")
+                raise _fail(where, f"key 'examples': {what}: the rule writes\n{got}\nnot the expected `after`\n{after}")
 
 
 @cache

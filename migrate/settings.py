@@ -72,7 +72,7 @@ def from_pyproject(path) -> dict:
             raise ConfigError(f"{p}: [tool.migrate] unknown key {key!r}; known: {', '.join(sorted(_KEYS))}")
         name, typ = _KEYS[key]
         if not isinstance(value, typ) or (typ is list and not all(isinstance(v, str) for v in value)):
-            want = "a list of strings" if typ is list else typ.__name__
+            want = "a list of strings" if typ is list else ("true or false" if typ is bool else f"a {typ.__name__}")
             raise ConfigError(f"{p}: [tool.migrate] key {key!r} must be {want}, got {value!r}")
         out[name] = tuple(value) if typ is list else value
     return out
