@@ -6,6 +6,7 @@ unexpected error becomes an `error` result with the original bytes kept.
 
 from __future__ import annotations
 
+import re
 import traceback
 
 from migrate import engine, languages, prefilter, ruleset
@@ -40,6 +41,9 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     except UndecodableError as e:
         return FileResult(path, lang, "skipped", reason=str(e))
     ctx = FileContext(path, decoded.source, lang, settings, rules, project)
+    generated = _generated_marker(decoded.source)
+    if generated:
+        accept = _never
     try:
         handler.migrate(ctx)
         edits = engine.resolve(ctx, accept)
@@ -63,6 +67,13 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
         return FileResult(path, lang, "error",
                           reason=f"internal error: {type(e).__name__}: {e} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
                           lines=ctx.source.count(b"\n"))
+    if generated and ctx.findings:
+        for f in ctx.findings:
+            if f.edits and f.note == _NOT_ACCEPTED:
+                f.note = "generated file: not changed here; change what generates it"
+        return FileResult(path, lang, "skipped", findings=ctx.findings, lines=ctx.source.count(b"\n"),
+                          reason=f"generated file (its header says {generated!r}): not changed; "
+                                 "migrate the generator or its input and regenerate; findings are listed")
     changed = new_source != ctx.source
     return FileResult(
         path, lang, "changed" if changed else "unchanged",
@@ -70,6 +81,22 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
         findings=ctx.findings, kernels=ctx.kernels, generated=ctx.generated, extra_edits=tuple(extra),
         lines=ctx.source.count(b"\n") + (1 if ctx.source and not ctx.source.endswith(b"\n") else 0),
     )
+
+
+_GENERATED = re.compile(rb"^[ \t]*(?:#|//|/?\*)[^\n]*?\b(DO NOT EDIT|@generated|[Aa]uto-?generated|[Gg]enerated by)\b", re.M)
+_NOT_ACCEPTED = "not accepted in review"
+
+
+def _never(finding) -> bool:
+    return False
+
+
+def _generated_marker(source: bytes) -> str | None:
+    """A header comment in the first ten lines that says the file is generated (protobuf, gRPC,
+    Thrift, versioneer, `@generated`): edits there would be lost at the next generation."""
+    head = b"\n".join(source[:4096].split(b"\n")[:10])
+    m = _GENERATED.search(head)
+    return m.group(1).decode() if m else None
 
 
 def _positioned(ctx: FileContext):

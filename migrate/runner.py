@@ -154,6 +154,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
                 f.fixed = False
         r.new_data = None  # written; keep memory flat
         results.append(r)
+    results.extend(_links_out_of_root(src, walk))
     copied = 0
     if out is not None:
         done_paths = set(written)
@@ -169,6 +170,28 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             except OSError as err:
                 walk.problems.append((e.rel, f"not copied to the output: {_os_reason(err)}"))
     return RunResult(results, diffs, walk, copied, written)
+
+
+def _links_out_of_root(src: Path, walk: discover.Walk) -> list[FileResult]:
+    """Symlinks are never followed; the ones that lead out of the tree (or nowhere) to something we
+    would migrate are listed as skipped, so the report says what was not looked at and why."""
+    root = os.path.realpath(src)
+    out = []
+    for e in walk.entries:
+        if e.kind != "symlink":
+            continue
+        target = os.path.realpath(src / e.rel)  # resolves names only; nothing outside is read
+        if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+            continue  # inside: what it points to is migrated where it lives
+        lang = languages.classify(e.rel)
+        is_dir = os.path.isdir(target)
+        if not is_dir and (lang is None or languages.handler(lang) is None):
+            continue
+        what = "a folder" if is_dir else ("a file" if os.path.exists(target) else "nothing (a broken link)")
+        out.append(FileResult(e.rel, None if is_dir else lang, "skipped",
+                              reason=f"symlink to {what} outside the repo: not followed, copied as a link; "
+                                     "migrate what it points to separately if it is yours"))
+    return out
 
 
 def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, diffs: dict | None) -> list[str]:
