@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -94,8 +97,14 @@ def _check_tree_run(tmp_path, cli, n_files):
     src = tmp_path / "big"
     _tree(src, n_files)
     out = tmp_path / "out"
-    p = cli("run", src, "--out", out, "-q")
+    # run the CLI under a fresh parent, so RUSAGE_CHILDREN is this run's peak (workers included)
+    wrapper = ("import resource, subprocess, sys; p = subprocess.run([sys.executable, '-m', 'migrate', *sys.argv[1:]]);"
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(p.returncode)")
+    p = subprocess.run([sys.executable, "-c", wrapper, "run", str(src), "--out", str(out), "-q"], capture_output=True,
+                       text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     assert p.returncode == 0, p.stderr
+    peak_mb = int(p.stdout.split()[-1]) / 1024
+    assert peak_mb < 400, f"peak RSS {peak_mb:.0f} MB for {n_files} files"  # bounded: per process, not per tree
     report = json.loads((out / ".migrate/report/report.json").read_text())
     assert report["summary"]["files_changed"] == n_files // 100
     assert sum(1 for _ in out.rglob("m*.py")) == n_files
