@@ -219,9 +219,40 @@ def load_custom(path: Path, shown: str) -> list[Rule]:
         inherit = rule.options.get("inherit")
         if inherit is not None and inherit not in rules_by_id():
             raise _fail(where, f"key 'options.inherit': {inherit!r} is not a built-in rule")
+        if rule.matcher == "pattern":
+            _check_patterns(rule, where)
         _try_custom(rule, where)
         out.append(rule)
     return out
+
+
+# A quantified group that itself holds a quantifier, `(a+)+` or `(\w*x?)*`: the shape of regexes
+# that backtrack exponentially. Python's `re` has no time limit, so a repo's rule file could
+# otherwise stall a run on a crafted line.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}?](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,)")
+
+
+def _check_patterns(rule: Rule, where: str) -> None:
+    entries = rule.options.get("patterns")
+    if not isinstance(entries, list) or not entries:
+        raise _fail(where, "key 'options.patterns': must be a non-empty list of {regex, message} mappings")
+    for i, entry in enumerate(entries):
+        key = f"key 'options.patterns[{i}]'"
+        if not isinstance(entry, dict) or not isinstance(entry.get("regex"), str) or not entry["regex"]:
+            raise _fail(where, f"{key}: must be a mapping with a non-empty 'regex' string")
+        rx = entry["regex"]
+        if len(rx) > 500:
+            raise _fail(where, f"{key}.regex: longer than 500 characters")
+        try:
+            re.compile(rx.encode())
+        except re.error as e:
+            raise _fail(where, f"{key}.regex: not a valid regular expression ({e})") from None
+        if _NESTED_QUANTIFIER.search(rx):
+            raise _fail(where, f"{key}.regex: a repeated group that itself repeats ({rx!r}) can take "
+                               "exponential time; rewrite it without nested quantifiers")
+        for k in ("message", "suggestion", "api"):
+            if entry.get(k) is not None and not isinstance(entry[k], str):
+                raise _fail(where, f"{key}.{k}: must be a string")
 
 
 def _try_custom(rule: Rule, where: str) -> None:

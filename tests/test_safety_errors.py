@@ -88,6 +88,10 @@ def test_project_rules_from_extend_rules_are_used(tmp_path, cli):
      {"r.yaml": RULE.replace("id: team-to-gpu", "id: tensor-cuda-method")}, ["built-in rule"]),
     ("options that break the matcher", '[tool.migrate]\nextend-rules = ["r.yaml"]\n',
      {"r.yaml": RULE.replace("methods: {to_gpu: to_npu}", "methods: 5")}, ["team-to-gpu", "'options'", "tensor-method"]),
+    ("regex that backtracks exponentially", '[tool.migrate]\nextend-rules = ["r.yaml"]\n',
+     {"r.yaml": RULE.replace("matcher: tensor-method", "matcher: pattern").replace(
+         "methods: {to_gpu: to_npu}", "patterns: [{regex: '(\\w+\\s?)+$', message: slow}]").split("  examples:")[0]},
+     ["team-to-gpu", "options.patterns[0]", "exponential"]),
     ("example that does not come out", '[tool.migrate]\nextend-rules = ["r.yaml"]\n',
      {"r.yaml": RULE.replace('after: "y = t.to_npu()', 'after: "y = t.npu()')}, ["team-to-gpu", "'examples'", "calls"]),
 ])
