@@ -65,8 +65,9 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     except Exception as e:  # noqa: BLE001 - one file's internal error must not stop the run
         where = traceback.extract_tb(e.__traceback__)[-1]
         return FileResult(path, lang, "error",
-                          reason=f"internal error: {type(e).__name__}: {e} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
-                          lines=ctx.source.count(b"\n"))
+                          reason=f"internal error: {type(e).__name__}: {e} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); "
+                                 "file left unchanged; please report it (--verbose prints the traceback)",
+                          lines=ctx.source.count(b"\n"), detail=traceback.format_exc())
     if generated and ctx.findings:
         for f in ctx.findings:
             if f.edits and f.note == _NOT_ACCEPTED:

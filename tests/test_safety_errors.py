@@ -178,3 +178,9 @@ def test_an_internal_error_on_one_file_is_reported_and_the_run_goes_on(tmp_path,
     assert "internal error: KeyError" in files["bad.py"]["reason"] and "simulated bug" in files["bad.py"]["reason"]
     assert files["train.py"]["status"] == "changed"
     assert "bad.py" in captured.out  # the summary names it
+    assert "please report it" in files["bad.py"]["reason"]
+
+    rc = cli.main(["run", str(src), "--out", str(tmp_path / "out2"), "-j", "1", "--verbose"])
+    captured = capsys.readouterr()
+    assert rc == 1
+    assert "bad.py: internal error" in captured.err and "Traceback" in captured.err and "simulated bug" in captured.err

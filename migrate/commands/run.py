@@ -75,6 +75,9 @@ def main(args) -> int:
         ignore_folder(base / ".migrate")
     write.write_all(report, report_dir)
     if args.verbose:
+        for r in result.results:
+            if r.detail:
+                err_con.print(f"{r.path}: {r.reason}\n{r.detail}", markup=False, highlight=False)
         for f in report["findings"]:
             if not f["fixed"]:
                 out_con.print(f"{f['path']}:{f['line']}:{f['column']}: {f['rule']} {f['message']}", markup=False)
