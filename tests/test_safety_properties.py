@@ -24,7 +24,7 @@ from pathlib import Path
 
 import hypothesmith
 import pytest
-from hypothesis import example, given, note
+from hypothesis import assume, example, given, note
 from hypothesis import strategies as st
 
 from migrate import engine, ruleset
@@ -172,3 +172,29 @@ def test_the_snippet_pool_makes_rules_fire():
 ])
 def test_edge_shapes(text):
     check(text.encode())
+
+
+@given(src=cuda_programs(), crlf=st.booleans(), bom=st.booleans())
+def test_programs_in_other_encodings_keep_their_bytes(src, crlf, bom):
+    """latin-1 with a coding line, or UTF-8 with a BOM: the edits land on the decoded text, and the
+    file is written back in its own encoding, every other byte as it was."""
+    if bom:
+        head, enc, prefix = "# caf\u00e9\n", "utf-8", b"\xef\xbb\xbf"
+    else:
+        head, enc, prefix = "# -*- coding: latin-1 -*-\n# Fran\u00e7ois\n", "latin-1", b""
+    text = head + src
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    try:
+        data = prefix + text.encode(enc)
+    except UnicodeEncodeError:
+        assume(False)
+    r = migrate_file("train.py", data, Settings())
+    assert r.status in ("changed", "unchanged", "skipped"), (r.status, r.reason)
+    if r.status != "changed":
+        return
+    applied = [e for f in r.findings if f.fixed for e in f.edits] + list(r.extra_edits)
+    expected = engine.apply_edits(text.encode("utf-8"), applied).decode("utf-8")
+    assert r.new_data == prefix + expected.encode(enc)
+    assert _parses(r.new_data)
+    assert migrate_file("train.py", r.new_data, Settings()).status == "unchanged"
