@@ -32,6 +32,8 @@ from migrate.core import migrate_file
 from migrate.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# hypothesmith compiles what it generates; its SyntaxWarnings (`1()`) are not ours
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 PATHS = ("train.py", "pkg/models/net.py", "scripts/run_eval.py")
 
 
