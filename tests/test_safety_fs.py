@@ -55,7 +55,7 @@ def test_symlinks_stay_links_and_nothing_outside_is_read_or_written(tmp_path, ou
     os.symlink("missing.py", src / "dangling.py")
     out = tmp_path / "out"
     p = cli("run", src, "--out", out, "-q")
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 1, p.stderr  # the links out of the tree are for a person to look at
     assert (out / "train.py").read_bytes() == NPU
     for name, target in [("link.py", str(outside / "secret.py")), ("vendor", "../outside/pkg"),
                          ("loop_a", "loop_b"), ("self", "."), ("dangling.py", "missing.py")]:
@@ -63,7 +63,10 @@ def test_symlinks_stay_links_and_nothing_outside_is_read_or_written(tmp_path, ou
     assert (outside / "secret.py").read_bytes() == CUDA
     assert (outside / "pkg" / "mod.py").read_bytes() == CUDA
     report = json.loads((out / ".migrate/report/report.json").read_text())
-    assert {f["path"] for f in report["files"]} == {"train.py"}
+    files = {f["path"]: f for f in report["files"]}
+    assert set(files) == {"train.py", "link.py", "vendor"}  # loops, dangling and inside links: nothing to say
+    assert files["link.py"]["status"] == "skipped" and "file outside the repo" in files["link.py"]["reason"]
+    assert files["vendor"]["status"] == "skipped" and "folder outside the repo" in files["vendor"]["reason"]
 
 
 def test_in_place_never_writes_through_a_symlink(tmp_path, outside, cli):
@@ -76,7 +79,7 @@ def test_in_place_never_writes_through_a_symlink(tmp_path, outside, cli):
     git(src, "add", "-A")
     git(src, "commit", "-qm", "init")
     p = cli("run", src, "--in-place", "-q")
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 1, p.stderr  # links out of the tree are listed as skipped
     assert (src / "train.py").read_bytes() == NPU
     assert (src / "link.py").is_symlink() and (src / "vendor").is_symlink()
     assert (outside / "secret.py").read_bytes() == CUDA
