@@ -53,7 +53,10 @@ def build(targets: Targets, results: list[FileResult]) -> Checked:
     for r in sorted(results, key=lambda r: r.path):
         shown = display(targets.base, r.path)
         if r.status == "skipped":
-            skipped.append((shown, r.reason or "skipped"))
+            reason = r.reason or "skipped"
+            if reason.endswith("; copied unchanged"):  # how `run` words it; check copies nothing
+                reason = reason[: -len("; copied unchanged")]
+            skipped.append((shown, reason))
         elif r.status == "error":
             errors.append((shown, r.reason or "error"))
         if not r.findings:
@@ -73,7 +76,7 @@ def build(targets: Targets, results: list[FileResult]) -> Checked:
     items.sort(key=lambda i: (i.path, i.finding.line, i.finding.column, i.finding.rule))
     errors.extend(targets.problems)
     skipped.extend(targets.passed_over)
-    return Checked(items, skipped, errors, len(results))
+    return Checked(items, skipped, errors, sum(1 for r in results if r.status not in ("skipped", "error")))
 
 
 def apply_baseline(checked: Checked, keys: set[tuple[str, str, str]], baseline_file: Path, base: Path) -> None:

@@ -35,6 +35,7 @@ class FileContext:
         self.kernels: list[dict] = []
         self.generated: dict[str, bytes] = {}
         self.extra_edits: list[Edit] = []  # edits a handler adds after rules ran (imports)
+        self._seen: set = set()
 
     @cached_property
     def text(self) -> str:
@@ -45,6 +46,13 @@ class FileContext:
         from migrate.textio import LineIndex
 
         return LineIndex(self.source)
+
+    def first_time(self, key) -> bool:
+        """True the first time `key` is asked about in this file (for once-per-file findings)."""
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id in self.rules

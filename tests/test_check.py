@@ -125,7 +125,14 @@ def test_unparseable_file_is_reported_not_fatal(cli, tmp_path):
     (tmp_path / "old.py").write_text("import torch\nprint 'cuda'\nx = y.cuda()\n")
     r = cli("check", "old.py", cwd=tmp_path)
     assert r.returncode == 0
-    assert "old.py: not checked: Python 2 syntax" in r.stderr
+    assert "old.py: not checked: Python 2 syntax" in r.stderr and "copied" not in r.stderr
+    assert "All checked" not in r.stdout and "Nothing checked: 1 file could not be read or parsed" in r.stdout
+    (tmp_path / "new.py").write_text("import torch\nx = torch.zeros(2)\n")
+    (tmp_path / "gpu.py").write_text("import torch\nx = torch.zeros(2).cuda()\n")
+    r = cli("check", "old.py", "new.py", cwd=tmp_path)
+    assert "All checked! (1 file, nothing left to migrate); 1 file not checked (see above)" in r.stdout
+    r = cli("check", ".", cwd=tmp_path)
+    assert r.returncode == 1 and "Found 1 finding in 1 of 2 files checked." in r.stdout
 
 
 def test_json_format(cli, repo):

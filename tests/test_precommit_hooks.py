@@ -98,7 +98,7 @@ def test_try_repo_both_hooks(hook_repo, user_repo):
     assert "train/setup.py:6:" in check and "nccl" in check
     assert "train/setup.py:7:5: torch-cuda-api [*]" in check
     assert "train/setup.py:9:5: cuda-backend-flags" in check
-    assert "fixable with `migrate check --fix`" in check
+    assert "fixable automatically: the `migrate-fix` pre-commit hook applies them." in check
     assert "NOTES.md" not in check
     assert "Failed" in fix and "files were modified by this hook" in fix
     assert "fixed train/setup.py" in fix

@@ -1,4 +1,6 @@
-"""`migrate run` over real, pinned packages from PyPI (timm 1.0.22, transformers 4.57.1).
+"""`migrate run` over real, pinned packages from PyPI (timm 1.0.22, transformers 4.57.1,
+ultralytics 8.3.0: a training framework with device selection, DDP and AMP code we did not
+write rules for).
 
 Invariants checked on every file of the real trees:
   - every Python file that parsed before still parses after migration;
@@ -22,7 +24,7 @@ import pytest
 
 from migrate import tables
 
-PACKAGES = {"timm": "1.0.22", "transformers": "4.57.1"}
+PACKAGES = {"timm": "1.0.22", "transformers": "4.57.1", "ultralytics": "8.3.0"}
 _NAME = re.compile(r"\b(torch\.npu(?:\.\w+)+|torch_npu(?:\.\w+)+)")
 _FROM = re.compile(r"^\s*from\s+(torch_npu[\w.]*|torch\.npu[\w.]*)\s+import\s+(.+)$")
 

@@ -7,6 +7,7 @@ The repos are real corpus inputs copied into tmp_path and committed to a real gi
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import random
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from migrate.core import migrate_file
-from migrate.review.app import HelpScreen, ReviewApp
+from migrate.review.app import ExplainScreen, HelpScreen, ReviewApp
 from migrate.review.model import ACCEPTED, SKIPPED, Session, change_key
 from migrate.settings import Settings
 
@@ -214,6 +215,41 @@ def test_question_mark_opens_help_and_any_key_closes_it_without_deciding(repo):
     assert s.decisions == {}
 
 
+def test_w_explains_the_current_change_on_the_whole_screen_at_80x24(repo):
+    """The details panel shows only the start at 80x24; `w` shows all of it: why and the example."""
+    s = load(repo)
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("j")
+            await pilot.press("w")
+            await pilot.pause()
+            screen = app.screen
+            shown = str(screen.query_one("#explain-text").content) if isinstance(screen, ExplainScreen) else ""
+            region = screen.query_one("#explain").scrollable_content_region if shown else None
+            if region is not None:  # the rows as laid out on screen (the why wraps)
+                from rich.console import Console
+
+                con = Console(width=region.width, record=True, file=io.StringIO())
+                con.print(screen.query_one("#explain-text").content)
+                shown, visible = con.export_text(), region.height
+            await pilot.press("pagedown")  # scrolls, does not close
+            still = isinstance(app.screen, ExplainScreen)
+            await pilot.press("y")  # any other key closes, and does nothing else
+            await pilot.pause()
+            return shown, visible, still, isinstance(app.screen, ExplainScreen), (app.fi, app.ci)
+
+    shown, visible, still, after, cursor = asyncio.run(go())
+    c = s.files[0].changes[1]
+    assert shown.startswith(c.rule) and f"benchmark.py:{c.line}" in shown
+    assert "Why:" in shown and "Example (" in shown and f"Docs: migrate explain {c.rule}" in shown
+    example_at = next(i for i, line in enumerate(shown.splitlines()) if line.startswith("Example ("))
+    assert example_at + 2 < visible <= 22  # the example is on screen without scrolling
+    assert still and not after
+    assert s.decisions == {} and cursor == (0, 1)
+
+
 def test_q_writes_atomically_keeps_mode_and_a_second_q_changes_nothing(repo):
     os.chmod(repo / "benchmark.py", 0o755)
     before = snapshot(repo)
@@ -314,7 +350,7 @@ def test_renders_at_80x24_and_side_by_side_when_wide(repo):
         app = ReviewApp(s)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
-            return (app.screen.has_class("narrow"), str(app.query_one("#diff-text").content),
+            return (app.screen.has_class("narrow"), app.query_one("#diff").plain,
                     str(app.query_one("#details-text").content), str(app.query_one("#files").content))
 
     narrow, diff, details, files = asyncio.run(go((80, 24)))
@@ -324,11 +360,96 @@ def test_renders_at_80x24_and_side_by_side_when_wide(repo):
     assert f"> change 1/{n}  torch-cuda-api  [pending]" in diff and "-    8 from torch import cuda" in diff
     assert " | " not in diff
     assert "Why:" in details and "torch-cuda-api" in details and "fix: safe" in details and "Example" in details
-    assert f"benchmark.py  {n}c {n_open}!" in files
-    narrow, diff, _, _ = asyncio.run(go((200, 50)))
+    assert f"> benchmark.py  {n} changes (0 yes, 0 no, {n} left), {n_open} open findings" in files
+    assert max(len(line) for line in files.splitlines()) <= 80
+    narrow, diff, _, files = asyncio.run(go((200, 50)))
     assert not narrow
+    assert f"> benchmark.py\n  {n} changes, {n} left, {n_open} open\n" in files
     row = next(line for line in diff.splitlines() if line.startswith("-    8 from torch import cuda"))
     assert " | +" in row and "from torch_npu import npu as cuda" in row
+
+
+def test_current_change_highlight_is_not_painted_over_by_the_syntax_theme(repo):
+    """Syntax colours keep the current change's background: no span carries the theme's own background."""
+    from migrate.review import render
+
+    s = load(repo)
+    fr = s.files[0]
+    rows = render.render_file(s, fr, 0, 80).lines
+    block = rows[render.render_file(s, fr, 0, 80).change_at[0] + 1:][:6]
+    assert block and all(r.style == render.CURRENT for r in block)
+    from rich.style import Style
+
+    for r in block:
+        for span in r.spans:
+            style = Style.parse(span.style) if isinstance(span.style, str) else span.style
+            assert style.bgcolor is None or style.bgcolor.name != "default", (r.plain, span)
+
+
+@pytest.mark.parametrize("columns,side", [(150, False), (170, True)])
+def test_side_by_side_is_decided_by_the_terminal_width_and_stays_after_a_key(repo, columns, side):
+    s = load(repo)
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(columns, 40)) as pilot:
+            await pilot.pause()
+            first = app.query_one("#diff").plain
+            await pilot.press("j")
+            await pilot.pause()
+            return first, app.query_one("#diff").plain
+
+    for shown in asyncio.run(go()):
+        rows = [line for line in shown.splitlines() if line.startswith("-   15 ")]
+        assert rows and all((" | +" in row) is side for row in rows)
+        if side:  # both halves fit in the diff view (the file list takes 30 columns)
+            assert all(len(row.rstrip()) <= columns - 30 for row in rows)
+
+
+def test_title_fits_80_columns_with_a_long_path(repo):
+    deep = repo / "src" / "ascend_port" / "distributed" / "launchers" / "elastic_multinode_helpers.py"
+    deep.parent.mkdir(parents=True)
+    deep.write_text("import torch\n\ndef go(rank):\n    torch.cuda.set_device(rank)\n")
+    s = load(repo)
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(80, 24)) as pilot:
+            first = str(app.query_one("#title").content)
+            await pilot.press("K")  # wraps to the last file: the deep one
+            await pilot.pause()
+            return first, str(app.query_one("#title").content)
+
+    first, deep_title = asyncio.run(go())
+    assert first.startswith(" migrate review  benchmark.py [1/4] change 1/")
+    assert len(deep_title) <= 80 and deep_title.endswith(" pending"), deep_title
+    assert deep_title.startswith(" ...") and "/elastic_multinode_helpers.py [4/4] change 1/1  0 yes" in deep_title
+
+
+def test_a_big_cuda_file_draws_only_the_rows_on_screen(tmp_path):
+    """A .cu file with dozens of changes and generated Ascend C kernels: hundreds of diff rows,
+    of which only the visible ones are drawn on each key; generated files are shown in part."""
+    from migrate.review import render
+
+    root = make_repo(tmp_path, "cuda-fused-layer")
+    s = load(root)
+    fi = next(i for i, f in enumerate(s.files) if f.path.endswith(".cu"))
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*["J"] * fi)
+            await pilot.pause()
+            diff = app.query_one("#diff")
+            drawn_first = len(diff._strips)
+            await pilot.press("j", "y")
+            await pilot.pause()
+            return len(diff.lines), drawn_first, len(diff._strips), diff.size.height, diff.plain
+
+    total, drawn_first, drawn, height, shown = asyncio.run(go())
+    assert total > 200 and drawn_first <= height and drawn <= height
+    gen = [c for c in s.files[fi].changes if c.generated and len(c.hunks[0].new) > render.GENERATED_SHOWN]
+    assert gen and f"more line(s): the whole file with `migrate diff {s.files[fi].path}`" in shown
 
 
 def test_open_findings_are_shown_inline(repo):
@@ -339,11 +460,35 @@ def test_open_findings_are_shown_inline(repo):
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("J")
             await pilot.pause()
-            return str(app.query_one("#diff-text").content)
+            return app.query_one("#diff").plain
 
     shown = asyncio.run(go())
     for f in s.files[1].open:
         assert f"{f.rule}: {f.message}"[:40] in shown
+
+
+def test_a_file_with_only_open_findings_is_shown_from_its_top(repo):
+    """Coming from far down another file, a file without changes starts at its first block."""
+    (repo / "profiling.py").write_text("import torch\n\n\ndef step(model, x):\n"
+                                       "    torch.cuda.nvtx.range_push('step')\n    y = model(x)\n"
+                                       "    torch.cuda.nvtx.range_pop()\n    return y\n")
+    s = load(repo)
+    assert [f.path for f in s.files][-1] == "profiling.py" and not s.files[-1].changes
+    n_main = len(s.files[2].changes)
+    app = ReviewApp(s)
+
+    async def go():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("J", "J", *["j"] * (n_main - 1))
+            await pilot.pause()
+            far = app.query_one("#diff").scroll_y
+            await pilot.press("J")
+            await pilot.pause()
+            await pilot.pause()
+            return far, app.fi, app.query_one("#diff").scroll_y
+
+    far, fi, y = asyncio.run(go())
+    assert far > 20 and fi == 3 and y == 0
 
 
 def test_cli_review_errors_and_nothing_to_review(cli, tmp_path):
@@ -402,6 +547,23 @@ def test_run_in_place_review_writes_accepted_changes_and_a_report_of_them(repo, 
     assert snapshot(repo)["main.py"] == before["main.py"]
 
 
+def test_after_q_the_summary_points_to_git_diff_only_in_a_git_tree(repo, tmp_path, capsys):
+    from migrate.commands.review import print_outcome
+
+    s = load(repo)
+    s.decide([s.files[0].changes[0].key], ACCEPTED, (0, 0))
+    assert print_outcome("written", s.write(), s) == 0
+    out = capsys.readouterr().out
+    assert "accepted 1 change(s), skipped 0" in out and "  wrote benchmark.py" in out
+    assert "`git diff` shows what was written" in out
+    s = load(repo)
+    s.decide([s.files[1].changes[0].key], ACCEPTED, (1, 0))
+    (tmp_path / "copy").mkdir()
+    print_outcome("written", s.write(tmp_path / "copy"), s)  # a copy outside any git tree
+    out = capsys.readouterr().out
+    assert "  wrote dist_utils.py" in out and "git diff" not in out
+
+
 def test_run_out_review_copies_the_tree_with_only_accepted_changes(repo, tmp_path):
     from migrate.commands.review import run_reviewed
 
@@ -454,7 +616,7 @@ def test_real_terminal_session_in_tmux(repo, tmp_path):
 
     try:
         first = wait_for(f"change 1/{n_first}")
-        assert "benchmark.py" in first and "y/n accept/skip" in first
+        assert "benchmark.py" in first and "y/n yes/no" in first
         assert max(len(line) for line in first.splitlines()) <= 80
         for key, shows in (("y", "1 yes 0 no"), ("n", "1 yes 1 no"), ("y", "2 yes 1 no")):
             subprocess.run(["tmux", "send-keys", "-t", session, key], check=True)

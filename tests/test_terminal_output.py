@@ -44,3 +44,17 @@ def test_run_piped_is_plain_and_quiet_is_silent(src, tmp_path):
                        cwd=tmp_path, env=_env(), capture_output=True, text=True)
     assert q.returncode == 0 and q.stdout == "" and q.stderr == ""
     assert (tmp_path / "o2" / "train.py").read_text() != TRAIN  # quiet, but the work is done
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_diff_is_coloured_on_a_terminal_only(src, tmp_path, no_color):
+    """Like `git diff`: red/green on a terminal, never with NO_COLOR, plain bytes into a pipe."""
+    env = _env(**({"NO_COLOR": "1"} if no_color else {}))
+    out = _run_in_pty(["diff", str(src)], tmp_path, env)
+    assert "+import torch_npu" in out.replace("\x1b[32m", "")
+    assert _has_colour(out) is (not no_color)
+    if not no_color:
+        assert "\x1b[31m-" in out and "\x1b[32m+" in out
+    piped = subprocess.run([sys.executable, "-m", "migrate", "diff", str(src)], cwd=tmp_path, env=env,
+                           capture_output=True, text=True)
+    assert piped.returncode == 1 and "+import torch_npu" in piped.stdout and "\x1b[" not in piped.stdout

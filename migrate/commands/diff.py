@@ -33,6 +33,33 @@ def render(results, base) -> bytes:
     return b"".join(parts[k] for k in sorted(parts))
 
 
+_COLOURS = ((b"+++", b"\x1b[1m"), (b"---", b"\x1b[1m"), (b"diff ", b"\x1b[1m"), (b"new file", b"\x1b[1m"),
+            (b"@@", b"\x1b[36m"), (b"+", b"\x1b[32m"), (b"-", b"\x1b[31m"))
+
+
+def _colours_wanted() -> bool:
+    """Like `git diff`: colours on a terminal only, never with NO_COLOR (rich decides both)."""
+    if not sys.stdout.isatty():
+        return False
+    from rich.console import Console
+
+    con = Console()
+    return con.is_terminal and not con.no_color and con.color_system is not None
+
+
+def colourize(patch: bytes) -> bytes:
+    """ANSI colours per line, as `git diff` shows them; the bytes between the codes are unchanged."""
+    out = []
+    for line in patch.splitlines(keepends=True):
+        code = next((c for prefix, c in _COLOURS if line.startswith(prefix)), None)
+        if code is None:
+            out.append(line)
+            continue
+        body = line.rstrip(b"\r\n")
+        out.append(code + body + b"\x1b[0m" + line[len(body):])
+    return b"".join(out)
+
+
 def print_diff(args) -> int:
     from migrate import checking, scan
     from migrate.commands.common import prepare
@@ -41,7 +68,7 @@ def print_diff(args) -> int:
     results = list(scan.results(targets, settings, args.jobs))
     patch = render(results, targets.base)
     out = sys.stdout.buffer
-    out.write(patch)
+    out.write(colourize(patch) if _colours_wanted() else patch)
     out.flush()
     checked = checking.build(targets, results)
     err = sys.stderr

@@ -58,9 +58,15 @@ def print_outcome(kind: str, outcome, session, quiet: bool = False) -> int:
             print(f"  wrote {p}")
         if not outcome.written:
             print("  no file written")
+        elif session.written_to is not None and _in_git(session.written_to):
+            print("`git diff` shows what was written; `git checkout -- FILE` takes a file back")
     for p, reason in outcome.failed:
         print(f"migrate review: {p}: {reason}", file=sys.stderr)
     return 2 if outcome.failed else 0
+
+
+def _in_git(root) -> bool:
+    return any((d / ".git").exists() for d in (root, *root.parents))
 
 
 def main(args) -> int:

@@ -37,19 +37,34 @@ def text(checked, console, err_console, *, quiet: bool = False, fixed: int = 0, 
     if fixed:
         console.print(Text(f"Fixed {fixed} finding{'s' if fixed != 1 else ''} in {fixed_files} "
                            f"file{'s' if fixed_files != 1 else ''}.", style="green"))
+    not_checked = len(checked.skipped) + len(checked.errors)
     if n == 0:
+        if checked.files == 0 and not_checked:
+            console.print(Text(f"Nothing checked: {not_checked} file{'s' if not_checked != 1 else ''} could not be "
+                               "read or parsed (see above).", style="yellow"))
+            return
         msg = f"All checked! ({checked.files} {files}, nothing left to migrate)"
         if checked.baselined:
             msg += f"; {checked.baselined} baselined finding{'s' if checked.baselined != 1 else ''} not shown"
+        if not_checked:
+            msg += f"; {not_checked} file{'s' if not_checked != 1 else ''} not checked (see above)"
         console.print(Text(msg, style="green"))
         return
-    summary = f"Found {n} finding{'s' if n != 1 else ''} in {checked.files} {files}"
+    with_findings = len({i.path for i in checked.items})
+    summary = f"Found {n} finding{'s' if n != 1 else ''} in {with_findings} "
+    summary += (f"file{'s' if with_findings != 1 else ''}" if with_findings == checked.files
+                else f"of {checked.files} {files} checked")
     if checked.baselined:
         summary += f" ({checked.baselined} more in the baseline, not shown)"
     console.print(Text(summary + ".", style="bold"))
     if fixable:
-        console.print(Text(f"[*] {fixable} fixable with `migrate check --fix` (or see them with `migrate diff`).",
-                           style="cyan"))
+        import os
+
+        if os.environ.get("PRE_COMMIT") == "1":  # inside a pre-commit hook: `migrate` may not be on PATH
+            how = "automatically: the `migrate-fix` pre-commit hook applies them"
+        else:
+            how = "with `migrate check --fix` (or see them with `migrate diff`)"
+        console.print(Text(f"[*] {fixable} fixable {how}.", style="cyan"))
     if unsafe:
         console.print(Text(f"{unsafe} more fixable with `--unsafe-fixes` (review them: they may change behaviour).",
                            style="dim"))

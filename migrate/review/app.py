@@ -1,9 +1,10 @@
 """The review app (Textual): walk proposed changes like `git add -p`, write only what was accepted.
 
 Keys: y accept, n skip, a accept the rest of the file, d skip the rest of the file, A accept every
-change of this rule (all files), u undo, j/k next/previous change, J/K or tab/shift+tab next/previous
-file, ? help, q write the accepted changes and quit. Ctrl+C (or Ctrl+Q) quits WITHOUT writing, after
-a confirmation when something accepted would be lost. Nothing is written before q.
+change of this rule (all files), u undo, w why (the current change explained, full screen), j/k
+next/previous change, J/K or tab/shift+tab next/previous file, ? help, q write the accepted
+changes and quit. Ctrl+C (or Ctrl+Q) quits WITHOUT writing, after a confirmation when something
+accepted would be lost. Nothing is written before q.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Static
 
 from migrate.review import render
@@ -25,6 +29,7 @@ migrate review: keys (as in git add -p)
   a        accept the rest of this file  d        skip the rest of this file
   A        accept every pending change of this rule, in all files
   u        undo the last decision
+  w        why: rule, message, why and example of this change (full screen)
   j / k    next / previous change        J / K    next / previous file
   tab      next file                     shift+tab previous file
   up/down, page up/down, home/end, left/right: scroll the diff
@@ -36,7 +41,9 @@ Only accepted changes are written, each file atomically (temp file + rename,
 mode bits kept). Files changed on disk during the review are not written.
 """
 
-FOOTER = "y/n accept/skip a/d rest of file A rule j/k J/K move u undo q write+quit ?help"
+NARROW_BELOW = 110  # columns: below, the file list is a strip above the diff; from here on a column
+FILES_WIDTH = 30  # the file list column (with its border)
+FOOTER = "y/n yes/no a/d rest of file A rule j/k J/K move u undo w why q write+quit ?help"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -54,6 +61,70 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss()
 
 
+class ExplainScreen(ModalScreen[None]):
+    """The details of the current change on the whole screen (at 80x24 the panel shows only the
+    start): rule, safety, message, why, the rule's example. Arrows/page keys scroll; any other key closes."""
+
+    SCROLL_KEYS = {"up", "down", "pageup", "pagedown", "home", "end"}
+    DEFAULT_CSS = """
+    ExplainScreen { align: center middle; }
+    ExplainScreen > VerticalScroll { width: 100%; height: 100%; border: round $accent; background: $panel;
+                                     padding: 0 1; scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, text: Text):
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="explain"):
+            yield Static(self.text, id="explain-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#explain").focus()
+        self.query_one("#explain").border_subtitle = "arrows scroll, any other key closes"
+
+    def on_key(self, event) -> None:
+        if event.key in self.SCROLL_KEYS:
+            return
+        event.stop()
+        event.prevent_default()
+        self.dismiss()
+
+
+class DiffView(ScrollView, can_focus=True):
+    """The diff as a Line API widget: only the rows on screen are turned into segments. A file with
+    many changes or a generated kernel has hundreds of rows; drawing all of them on every key (as
+    one Static) made each key take about half a second."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.lines: list[Text] = []
+        self._strips: dict[int, Strip] = {}
+
+    def set_lines(self, lines: list[Text]) -> None:
+        self.lines = lines
+        self._strips = {}
+        self.virtual_size = Size(max((t.cell_len for t in lines), default=0), len(lines))
+        self.refresh()
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(t.plain for t in self.lines)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        i = scroll_y + y
+        if i >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(i)
+        if strip is None:
+            text = self.lines[i]
+            strip = self._strips[i] = Strip(list(text.render(self.app.console, end="")), text.cell_len)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(self.rich_style)
+
+
 class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     TITLE = "migrate review"
     CSS = """
@@ -62,7 +133,6 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     #body { height: 1fr; }
     #files { width: 30; height: 1fr; border-right: solid $primary; overflow: hidden hidden; }
     #diff { height: 1fr; width: 1fr; scrollbar-size-horizontal: 0; scrollbar-size-vertical: 1; }
-    #diff-text { width: auto; }
     #details { height: 9; border-top: solid $primary; scrollbar-size-horizontal: 0; scrollbar-size-vertical: 1; }
     #footer { height: 1; background: $primary-background; }
     #footer.confirm { background: $error; color: $text; text-style: bold; }
@@ -83,6 +153,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         Binding("K", "prev_file", "previous file", show=False),
         Binding("tab", "next_file", "next file", show=False, priority=True),
         Binding("shift+tab", "prev_file", "previous file", show=False, priority=True),
+        Binding("w", "explain", "why: explain this change", show=False),
         Binding("question_mark", "help", "help", show=False),
         Binding("q", "write_quit", "write and quit", show=False),
         Binding("ctrl+c", "interrupt", "quit without writing", show=False, priority=True),
@@ -98,6 +169,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         self.confirming = False
         self.outcome: WriteOutcome | None = None
         self._message = ""
+        self._shown_file: int | None = None
         self._first_change(0)
 
     # --- layout --------------------------------------------------------------------------------
@@ -106,8 +178,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         with Horizontal(id="body"):
             yield Static(id="files")
             with Vertical():
-                with ScrollableContainer(id="diff"):
-                    yield Static(id="diff-text")
+                yield DiffView(id="diff")
                 with ScrollableContainer(id="details", can_focus=False):
                     yield Static(id="details-text")
         yield Static(FOOTER, id="footer")
@@ -122,7 +193,7 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
         self.refresh_view()
 
     def _layout_for(self, width: int) -> None:
-        self.screen.set_class(width < 110, "narrow")
+        self.screen.set_class(width < NARROW_BELOW, "narrow")
 
     # --- cursor --------------------------------------------------------------------------------
     @property
@@ -163,27 +234,26 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     def refresh_view(self) -> None:
         if not self.is_mounted:
             return
-        width = self.query_one("#diff").size.width or self.size.width
+        # from the terminal size, not the widgets' (not laid out yet on the first frame after a resize)
+        narrow = self.size.width < NARROW_BELOW
+        width = max(40, self.size.width - (0 if narrow else FILES_WIDTH))
+        side = self.size.width >= render.SIDE_BY_SIDE_MIN
         fr, c = self.file, self.change
         acc, skip, pend = self.session.counts()
-        title = Text(" migrate review ", style="bold reverse")
-        if fr is not None:
-            title.append(f" {fr.path} [{self.fi + 1}/{len(self.session.files)}]", style="bold")
-            if c is not None:
-                title.append(f" change {self.ci + 1}/{len(fr.changes)}")
-        title.append(f"  {acc} yes {skip} no {pend} pending")
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(self._title(fr, c, acc, skip, pend))
         self.query_one("#files", Static).update(self._file_list())
-        diff = self.query_one("#diff-text", Static)
+        diff = self.query_one("#diff", DiffView)
         if fr is None:
-            diff.update(Text("Nothing to review: no proposed change and no open finding.", style="bold"))
+            diff.set_lines([Text("Nothing to review: no proposed change and no open finding.", style="bold")])
         else:
-            rendered = render.render_file(self.session, fr, self.ci, max(40, width - 1))
-            diff.update(Text("\n").join(rendered.lines))
+            rendered = render.render_file(self.session, fr, self.ci, width - 1, side=side)
+            diff.set_lines(rendered.lines)
             if self.ci is not None and self.ci in rendered.change_at:
                 y = rendered.change_at[self.ci]
-                # after the new content is laid out, or the old height would clamp the scroll
-                self.call_after_refresh(self.query_one("#diff").scroll_to, x=0, y=y, animate=False)
+                diff.scroll_to(x=0, y=y, animate=False, immediate=True)  # the virtual size is already set
+            elif self._shown_file != self.fi:  # a file without changes: from its top, not where the last one was
+                diff.scroll_to(x=0, y=0, animate=False, immediate=True)
+            self._shown_file = self.fi
         self.query_one("#details-text", Static).update(render.details(self.session, fr, c, width))
         self.query_one("#details").scroll_home(animate=False)
         footer = self.query_one("#footer", Static)
@@ -195,27 +265,53 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
             footer.update(self._message or FOOTER)
         self._message = ""
 
+    def _title(self, fr, c, acc: int, skip: int, pend: int) -> Text:
+        """` migrate review  PATH [i/n] change j/m  1 yes 2 no 3 pending`, made to fit one line: the
+        counts always show; the badge goes first, then the path loses its head (`...data/loader.py`)."""
+        where = f" [{self.fi + 1}/{len(self.session.files)}]" if fr is not None else ""
+        if c is not None:
+            where += f" change {self.ci + 1}/{len(fr.changes)}"
+        counts = f"  {acc} yes {skip} no {pend} pending"
+        path = fr.path if fr is not None else ""
+        badge = " migrate review "
+        width = self.size.width
+        if len(badge) + 1 + len(path) + len(where) + len(counts) > width:
+            badge = ""
+            room = width - 1 - len(where) - len(counts)
+            if len(path) > room:
+                path = "..." + path[-max(1, room - 3):]
+        title = Text(badge, style="bold reverse")
+        if fr is not None:
+            title.append(f" {path}", style="bold")
+            title.append(where)
+        title.append(counts)
+        return title
+
     def _file_list(self) -> Text:
         t = Text()
         files = self.session.files
         narrow = self.screen.has_class("narrow")
+        width = self.size.width if narrow else FILES_WIDTH - 1
         lo = 0
-        if narrow:  # the 3-line strip shows the current file and its neighbours
+        if narrow:  # the 3-line strip shows the current file and its neighbours, one line each
             lo = max(0, min(self.fi - 1, len(files) - 3))
-        for i, fr in enumerate(files[lo:], start=lo):
-            acc = sum(1 for c in fr.changes if self.session.state(c) is ACCEPTED)
-            pend = sum(1 for c in fr.changes if self.session.state(c) is None)
-            mark = ">" if i == self.fi else " "
-            counts = f"{len(fr.changes)}c {len(fr.open)}!"
-            line = Text(f"{mark} ", style="bold" if i == self.fi else "")
-            line.append(fr.path, style="bold reverse" if i == self.fi else "")
-            line.append(f"  {counts}", style="dim")
-            if fr.changes:
-                line.append(f" {acc}y", style="green")
-                if pend:
-                    line.append(f" {pend}?", style="cyan")
-            t.append_text(line)
+
+        def line(row: Text) -> None:  # one row each, cut with an ellipsis rather than wrapped
+            row.truncate(max(1, width), overflow="ellipsis")
+            t.append_text(row)
             t.append("\n")
+
+        for i, fr in enumerate(files[lo:], start=lo):
+            here = i == self.fi
+            pend = any(self.session.state(c) is None for c in fr.changes)
+            row = Text("> " if here else "  ", style="bold" if here else "")
+            row.append(fr.path, style="bold reverse" if here else ("" if pend or not fr.changes else "dim"))
+            counts = Text(render.file_counts(self.session, fr, short=not narrow), style="cyan" if pend else "dim")
+            if narrow:
+                line(row + Text("  ") + counts)
+            else:
+                line(row)
+                line(Text("  ") + counts)
         return t
 
     # --- actions -------------------------------------------------------------------------------
@@ -321,6 +417,12 @@ class ReviewApp(App[tuple[str, WriteOutcome | None]]):
     def action_help(self) -> None:
         if not self._cancel_confirm():
             self.push_screen(HelpScreen())
+
+    def action_explain(self) -> None:
+        if self._cancel_confirm():
+            return
+        width = max(40, self.size.width - 6)
+        self.push_screen(ExplainScreen(render.details(self.session, self.file, self.change, width)))
 
     def action_write_quit(self) -> None:
         self.confirming = False

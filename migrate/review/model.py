@@ -169,6 +169,7 @@ class Session:
         self.decisions: dict[tuple, bool] = {}
         self.history: list[tuple[tuple[int, int], dict[tuple, bool | None]]] = []
         self.written = False
+        self.written_to: Path | None = None  # the folder write() wrote into
         self.first_pass: list[FileResult] = []  # every candidate file's result before review (for reports)
         self._results: dict[str, tuple[frozenset, FileResult]] = {}  # path -> (accepted keys, result)
 
@@ -263,7 +264,7 @@ class Session:
         from migrate.writer import atomic_write
 
         out = WriteOutcome()
-        base = target or self.root
+        base = self.written_to = target or self.root
         for fr in self.files:
             keys = self.accepted_keys(fr)
             r = self.result_for(fr)

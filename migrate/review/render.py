@@ -15,7 +15,8 @@ from rich.text import Text
 from migrate.review.model import ACCEPTED, SKIPPED, Change, FileReview, Hunk, Session
 
 CONTEXT = 2
-SIDE_BY_SIDE_MIN = 160
+GENERATED_SHOWN = 40  # lines of a generated new file shown in its block (every line shown costs each redraw)
+SIDE_BY_SIDE_MIN = 160  # terminal columns from which the app shows old | new side by side
 _LEXERS = {"python": "python", "cuda": "cuda", "cpp": "cpp", "c": "c", "shell": "bash", "yaml": "yaml",
            "json": "json", "toml": "toml", "ini": "ini", "dockerfile": "docker", "cmake": "cmake",
            "requirements": "text", "notebook": "json"}
@@ -36,6 +37,9 @@ def highlight_lines(lines: tuple[str, ...], language: str | None) -> list[Text]:
 @lru_cache(maxsize=64)
 def _highlight(code: str, lexer: str) -> tuple[Text, ...]:
     text = Syntax(code, lexer, theme=_THEME, background_color="default").highlight(code)
+    # the theme's "default" background (base style and spans) would paint over the current-change highlight
+    text.style = ""
+    text.spans = [sp for sp in text.spans if str(sp.style) != "on default"]
     parts = text.split("\n", allow_blank=True)
     return tuple(parts[: code.count("\n")])
 
@@ -46,8 +50,11 @@ class Rendered:
     change_at: dict[int, int] = field(default_factory=dict)  # change index -> first line of its block
 
 
-def render_file(session: Session, fr: FileReview, current: int | None, width: int) -> Rendered:
-    side = width >= SIDE_BY_SIDE_MIN
+def render_file(session: Session, fr: FileReview, current: int | None, width: int,
+                side: bool | None = None) -> Rendered:
+    """`width`: columns of the diff view; `side`: side by side (default: when `width` is wide enough)."""
+    if side is None:
+        side = width >= SIDE_BY_SIDE_MIN
     out = Rendered()
     old_hl = highlight_lines(fr.source_lines, fr.language)
     if fr.proposal.status in ("skipped", "error"):
@@ -157,9 +164,10 @@ def _change_block(session, fr, c: Change, i: int, is_current: bool, old_hl, open
     for h in c.hunks:
         if c.generated:
             new = highlight_lines(h.new, _language_of(c.generated))
-            rows += _diff_rows([], new[:200], 0, side, width, state is SKIPPED)
-            if len(h.new) > 200:
-                rows.append(Text(f"      ... {len(h.new) - 200} more line(s)", style="dim"))
+            rows += _diff_rows([], new[:GENERATED_SHOWN], 0, side, width, state is SKIPPED)
+            if len(h.new) > GENERATED_SHOWN:
+                rows.append(Text(f"      ... {len(h.new) - GENERATED_SHOWN} more line(s): the whole file with "
+                                 f"`migrate diff {fr.path}`", style="dim"))
             continue
         rows += _context(fr, old_hl, h.first - CONTEXT, h.first, open_by_line, side, width)
         old = [old_hl[n] if n < len(old_hl) else Text(_clean(h.old[n - h.first])) for n in range(h.first, h.first + len(h.old))]
@@ -198,6 +206,34 @@ def _language_of(path: str) -> str | None:
     return languages.classify(path)
 
 
+def _said(suggestion: str, message: str) -> bool:
+    """The suggestion only repeats the message (`x` -> `y` / "use `y`")."""
+    s = suggestion.strip()
+    if s.lower().startswith("use "):
+        s = s[4:].strip()
+    return s in message
+
+
+def file_counts(session: Session, fr: FileReview, short: bool = False) -> str:
+    """`24 changes (2 yes, 1 no, 21 left), 7 open findings`; short: `24 changes, 21 left, 7 open`."""
+    acc = sum(1 for c in fr.changes if session.state(c) is ACCEPTED)
+    skip = sum(1 for c in fr.changes if session.state(c) is SKIPPED)
+    left = len(fr.changes) - acc - skip
+    n, o = len(fr.changes), len(fr.open)
+    parts = []
+    if short:
+        if n:
+            parts.append(f"{n} change{'s' if n != 1 else ''}, {left} left" if left else f"{n} change{'s' if n != 1 else ''}, done")
+        if o:
+            parts.append(f"{o} open")
+    else:
+        if n:
+            parts.append(f"{n} change{'s' if n != 1 else ''} ({acc} yes, {skip} no, {left} left)")
+        if o:
+            parts.append(f"{o} open finding{'s' if o != 1 else ''}")
+    return ", ".join(parts)
+
+
 def details(session: Session, fr: FileReview | None, c: Change | None, width: int) -> Text:
     """The panel under the diff: what the current change is and why it is proposed."""
     from migrate.ruleset import rules_by_id
@@ -222,7 +258,7 @@ def details(session: Session, fr: FileReview | None, c: Change | None, width: in
     if c.line:
         t.append(f"  {fr.path}:{c.line}")
     t.append(f"\n{c.message}\n")
-    if c.finding is not None and c.finding.suggestion:
+    if c.finding is not None and c.finding.suggestion and not _said(c.finding.suggestion, c.message):
         t.append(f"Use instead: {c.finding.suggestion}\n", style="dim")
     if rule is not None:
         t.append("Why: ", style="bold")

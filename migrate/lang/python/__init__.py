@@ -9,7 +9,7 @@ import sys
 from functools import cached_property
 
 from migrate.context import FileContext, SkipFile
-from migrate.lang.python import matchers
+from migrate.lang.python import matchers, setup_py  # noqa: F401 - setup_py registers its matcher
 from migrate.lang.python.index import Index
 from migrate.lang.python.tsutil import captures, parser, text
 from migrate.model import Edit
