@@ -57,8 +57,12 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
             if problem:
                 raise RuntimeError(f"the rewrite would produce invalid output ({problem}); file left unchanged")
     except SkipFile as e:
+        findings = _positioned(ctx)
+        for f in findings:  # nothing is written, so nothing is fixed
+            if f.fixed:
+                f.fixed, f.note = False, f"not applied: {e.reason}"
         return FileResult(path, lang, e.status, reason=e.reason, lines=ctx.source.count(b"\n"),
-                          findings=_positioned(ctx))
+                          findings=findings)
     except RecursionError:
         return FileResult(path, lang, "error", reason="nesting too deep to analyse; file left unchanged",
                           lines=ctx.source.count(b"\n"))
