@@ -16,7 +16,9 @@ from migrate.model import Edit, Finding, Safety
 _SUPPRESS = re.compile(rb"migrate:\s*ignore(?:\[([A-Za-z0-9_,\- ]*)\])?")
 
 
-def _suppressed(ctx: FileContext, finding: Finding, cache: dict[int, object]) -> bool:
+def _suppressed(ctx: FileContext, finding: Finding, cache: dict[int, object] | None = None) -> bool:
+    if cache is None:
+        cache = {}
     for line in range(finding.line, max(finding.line, finding.end_line) + 1):
         m = cache.get(line, False)
         if m is False:  # one regex search per line, not per finding (a 1 MB line can carry 100k)

@@ -237,8 +237,16 @@ def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, di
             done.append(r.path)
         if diffs is not None:
             diffs[r.path] = difflib_.unified(r.path, old, r.new_data)
-    for gen_rel, data in r.generated.items():
+    for gen_rel, data in list(r.generated.items()):
         safe = _safe_rel(gen_rel)
+        existing = src / safe
+        if existing.is_file() and not existing.is_symlink():
+            # An earlier run generated it (same bytes: nothing to do, the copy keeps it), or it is
+            # somebody's own file: never overwritten.
+            if existing.read_bytes() != data:
+                r.reason = (r.reason + "; " if r.reason else "") + f"{safe} exists and differs: not overwritten"
+            del r.generated[gen_rel]
+            continue
         if base is not None:
             writer.atomic_write(base / safe, data, 0o644, root=base)
             done.append(safe)

@@ -99,8 +99,7 @@ def test_both_runs_complete(runs):
 def test_report_lists_what_was_skipped_and_why(runs):
     skipped = {f["path"]: f["reason"] for f in runs["report"]["files"] if f["status"] in ("skipped", "error")}
     assert set(skipped) == {"data/weird_nul.py", "scripts/legacy/train_py2.py", "gen/model_pb2.py",
-                            "scripts/outside_link.py", "scripts/outside_dir", "notebooks/demo.ipynb"}, skipped
-    assert "not migrated yet" in skipped["notebooks/demo.ipynb"]  # until a notebook handler lands
+                            "scripts/outside_link.py", "scripts/outside_dir"}, skipped
     assert "NUL" in skipped["data/weird_nul.py"]
     assert "Python 2" in skipped["scripts/legacy/train_py2.py"]
     assert "generated" in skipped["gen/model_pb2.py"]
@@ -115,7 +114,8 @@ def test_in_place_changes_only_what_the_report_says(runs):
     status = git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
     changed = {f["path"] for f in report["files"] if f["status"] == "changed"}
     assert {line[3:] for line in status} == changed and all(line.startswith(" M ") for line in status)
-    assert {"scripts/crlf_dist.py", "scripts/latin1_train.py", "third_party/apex_lite/amp_utils.py"} <= changed
+    assert {"scripts/crlf_dist.py", "scripts/latin1_train.py", "third_party/apex_lite/amp_utils.py",
+            "notebooks/demo.ipynb"} <= changed
     if runs["timm"]:
         assert {"timm/utils/cuda.py", "timm/utils/distributed.py", "timm/optim/adamw.py"} <= changed
     # in place and --out wrote the same bytes; links stayed links; nothing outside was touched

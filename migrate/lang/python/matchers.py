@@ -22,6 +22,7 @@ from migrate.registry import Registry
 _MATCHERS = Registry("Python")
 register = _MATCHERS.register
 get = _MATCHERS.get
+names = _MATCHERS.names
 
 
 def match_pattern(qualname: str, pattern: str) -> bool:
