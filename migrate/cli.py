@@ -71,6 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the file system said no (permissions, disk full, a file where a folder should be)
+        if getattr(args, "verbose", False):
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"migrate: error: {where}{e.strerror or e}\n"
+              "Check that the path exists and that you may write there (or choose another with --out/--report-dir).",
+              file=sys.stderr)
+        return 2
     except Exception as e:  # noqa: BLE001 - never a bare traceback for the user
         if getattr(args, "verbose", False):
             raise

@@ -7,6 +7,7 @@ none whose edits overlap an edit already accepted (a conflict is reported, never
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from migrate.context import FileContext
@@ -15,9 +16,13 @@ from migrate.model import Edit, Finding, Safety
 _SUPPRESS = re.compile(rb"migrate:\s*ignore(?:\[([A-Za-z0-9_,\- ]*)\])?")
 
 
-def _suppressed(ctx: FileContext, finding: Finding) -> bool:
+def _suppressed(ctx: FileContext, finding: Finding, cache: dict[int, object] | None = None) -> bool:
+    if cache is None:
+        cache = {}
     for line in range(finding.line, max(finding.line, finding.end_line) + 1):
-        m = _SUPPRESS.search(ctx.lines.line_text(line))
+        m = cache.get(line, False)
+        if m is False:  # one regex search per line, not per finding (a 1 MB line can carry 100k)
+            m = cache[line] = _SUPPRESS.search(ctx.lines.line_text(line))
         if m:
             if m.group(1) is None:
                 return True
@@ -39,6 +44,40 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+class _Spans:
+    """Accepted edits sorted by (start, end). They never overlap, so their ends are sorted too and
+    a new edit only needs checking against its neighbours: O(log n) per edit, not O(n) (a
+    60,000-line file can carry tens of thousands of fixes)."""
+
+    def __init__(self):
+        self.keys: list[tuple[int, int]] = []
+        self.edits: list[Edit] = []
+        self.seen: set[Edit] = set()
+
+    def conflicts(self, e: Edit) -> bool:
+        i = bisect.bisect_left(self.keys, (e.start, e.end))
+        j = i - 1
+        while j >= 0 and self.edits[j].end > e.start:
+            if _overlaps(e, self.edits[j]):
+                return True
+            j -= 1
+        j = i
+        while j < len(self.edits) and (self.edits[j].start < e.end or self.edits[j].start == e.start):
+            if _overlaps(e, self.edits[j]):
+                return True
+            j += 1
+        return False
+
+    def add(self, e: Edit) -> bool:
+        if e in self.seen:
+            return False
+        self.seen.add(e)
+        i = bisect.bisect_right(self.keys, (e.start, e.end))
+        self.keys.insert(i, (e.start, e.end))
+        self.edits.insert(i, e)
+        return True
+
+
 def locate(ctx: FileContext) -> None:
     for f in ctx.findings:
         f.path = ctx.path
@@ -49,8 +88,10 @@ def locate(ctx: FileContext) -> None:
 def resolve(ctx: FileContext, accept=None) -> list[Edit]:
     """Position findings, drop suppressed ones, choose fixes; returns the accepted edits."""
     locate(ctx)
-    kept = [f for f in ctx.findings if not _suppressed(ctx, f)]
+    cache: dict[int, object] = {}
+    kept = [f for f in ctx.findings if not _suppressed(ctx, f, cache)]
     accepted: list[Edit] = []
+    spans = _Spans()
     for f in sorted(kept, key=lambda f: (f.start, f.end)):
         if not f.edits:
             continue
@@ -64,10 +105,12 @@ def resolve(ctx: FileContext, accept=None) -> list[Edit]:
         if accept is not None and not accept(f):
             f.note = "not accepted in review"
             continue
-        if any(_overlaps(e, a) for e in f.edits for a in accepted):
+        if any(spans.conflicts(e) for e in f.edits):
             f.note = "conflicts with another fix on the same code; not applied"
             continue
-        accepted.extend(e for e in f.edits if e not in accepted)
+        for e in f.edits:
+            if spans.add(e):
+                accepted.append(e)
         f.fixed = True
     ctx.findings = sorted(kept, key=lambda f: (f.line, f.column, f.rule))
     return accepted

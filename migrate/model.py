@@ -102,6 +102,7 @@ class FileResult:
     # Edits the handler added after the rules (e.g. `import torch_npu`), in original-source offsets;
     # SARIF attaches them to the fixes that need them.
     extra_edits: tuple[Edit, ...] = ()
+    detail: str | None = None  # an internal error's traceback, for --verbose (not in report.json)
 
     def to_json(self) -> dict:
         return {"path": self.path, "language": self.language, "status": self.status, "reason": self.reason,

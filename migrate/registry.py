@@ -23,3 +23,7 @@ class Registry:
             return self._items[name]
         except KeyError:
             raise KeyError(f"no {self.kind} matcher named {name!r}; known: {', '.join(sorted(self._items))}") from None
+
+    def names(self) -> list[str]:
+        """The registered matcher names (what a project's own rule may name in `matcher:`)."""
+        return sorted(self._items)

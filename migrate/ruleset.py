@@ -83,6 +83,7 @@ def parse_rule(entry: object, source: str) -> Rule:
         raise _fail(where, f"unknown key(s): {', '.join(sorted(unknown))}")
     if not isinstance(rid, str) or not _ID.match(rid):
         raise _fail(where, "key 'id': must be kebab-case (e.g. torch-cuda-api)")
+    _check_types(entry, where)
     langs = entry["languages"]
     if isinstance(langs, str):
         langs = [langs]
@@ -122,6 +123,27 @@ def parse_rule(entry: object, source: str) -> Rule:
     )
 
 
+_STR_KEYS = ("title", "matcher", "message", "why", "suggestion")
+_STR_LIST_KEYS = ("triggers", "references", "tags")
+
+
+def _check_types(entry: dict, where: str) -> None:
+    for key in _STR_KEYS:
+        if key in entry and entry[key] is not None and not isinstance(entry[key], str):
+            raise _fail(where, f"key {key!r}: must be a string, got {type(entry[key]).__name__}")
+    for key in _STR_LIST_KEYS:
+        v = entry.get(key)
+        if v is not None and not (isinstance(v, list) and all(isinstance(x, str) and x for x in v)):
+            raise _fail(where, f"key {key!r}: must be a list of non-empty strings")
+    langs = entry.get("languages")
+    if not (isinstance(langs, str) or (isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs))):
+        raise _fail(where, "key 'languages': must be a language name or a non-empty list of them")
+    if "examples" in entry and entry["examples"] is not None and not isinstance(entry["examples"], list):
+        raise _fail(where, "key 'examples': must be a list")
+    if "opt_in" in entry and not isinstance(entry["opt_in"], bool):
+        raise _fail(where, "key 'opt_in': must be true or false")
+
+
 _EXAMPLE_PATHS = {"python": "example.py", "cuda": "example.cu", "shell": "run.sh", "requirements": "requirements.txt",
                   "yaml": "config.yaml", "json": "config.json", "toml": "config.toml", "ini": "setup.cfg",
                   "dockerfile": "Dockerfile", "cmake": "CMakeLists.txt", "notebook": "example.ipynb"}
@@ -146,6 +168,114 @@ def load_file(path: Path) -> list[Rule]:
         raise _fail(str(path), "top level must be a mapping with a 'rules' list")
     rel = path.name if path.parent.name == "" else f"{path.parent.name}/{path.name}"
     return [parse_rule(entry, rel) for entry in doc["rules"]]
+
+
+def matcher_names(language: str) -> set[str] | None:
+    """The matcher names a language's handler registers (what a custom rule may name), or None
+    when the language has no handler that takes custom rules."""
+    from migrate import languages
+
+    handler = languages.handler(language)
+    registry = getattr(handler, "matchers", None) if handler is not None else None
+    names = getattr(registry, "names", None)
+    return set(names()) if callable(names) else None
+
+
+def load_custom(path: Path, shown: str) -> list[Rule]:
+    """Rules from a scanned repo's own YAML file: data only. Loaded with yaml.safe_load (no
+    `!!python/...` tags), validated like shipped rules, and restricted to the matchers the
+    language's handler registers: a custom rule can only configure code we ship, never add any."""
+    import yaml
+
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise _fail(shown, f"cannot read: {e.strerror or e}") from None
+    if len(raw) > 1_000_000:
+        raise _fail(shown, "rule file is larger than 1 MB; split it")
+    try:
+        doc = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise _fail(shown, f"not valid UTF-8 at byte {e.start}") from None
+    except yaml.YAMLError as e:
+        raise _fail(shown, f"invalid YAML (only plain data is allowed, no tags that build objects): {e}") from None
+    if doc is None:
+        return []
+    if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
+        raise _fail(shown, "top level must be a mapping with a 'rules' list")
+    out = []
+    for entry in doc["rules"]:
+        rule = parse_rule(entry, shown)
+        where = f"{shown}: rule {rule.id!r}"
+        for lang in rule.languages:
+            names = matcher_names(lang)
+            if names is None:
+                raise _fail(where, f"key 'languages': {lang!r} does not take custom rules")
+            if rule.matcher not in names:
+                raise _fail(where, f"key 'matcher': {rule.matcher!r} is not a {lang} matcher; "
+                                   f"use one of: {', '.join(sorted(names))}")
+        if rule.id in rules_by_id():
+            raise _fail(where, f"key 'id': {rule.id!r} is a built-in rule; give yours another id")
+        inherit = rule.options.get("inherit")
+        if inherit is not None and inherit not in rules_by_id():
+            raise _fail(where, f"key 'options.inherit': {inherit!r} is not a built-in rule")
+        if rule.matcher == "pattern":
+            _check_patterns(rule, where)
+        _try_custom(rule, where)
+        out.append(rule)
+    return out
+
+
+# A quantified group that itself holds a quantifier, `(a+)+` or `(\w*x?)*`: the shape of regexes
+# that backtrack exponentially. Python's `re` has no time limit, so a repo's rule file could
+# otherwise stall a run on a crafted line.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}?](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,)")
+
+
+def _check_patterns(rule: Rule, where: str) -> None:
+    entries = rule.options.get("patterns")
+    if not isinstance(entries, list) or not entries:
+        raise _fail(where, "key 'options.patterns': must be a non-empty list of {regex, message} mappings")
+    for i, entry in enumerate(entries):
+        key = f"key 'options.patterns[{i}]'"
+        if not isinstance(entry, dict) or not isinstance(entry.get("regex"), str) or not entry["regex"]:
+            raise _fail(where, f"{key}: must be a mapping with a non-empty 'regex' string")
+        rx = entry["regex"]
+        if len(rx) > 500:
+            raise _fail(where, f"{key}.regex: longer than 500 characters")
+        try:
+            re.compile(rx.encode())
+        except re.error as e:
+            raise _fail(where, f"{key}.regex: not a valid regular expression ({e})") from None
+        if _NESTED_QUANTIFIER.search(rx):
+            raise _fail(where, f"{key}.regex: a repeated group that itself repeats ({rx!r}) can take "
+                               "exponential time; rewrite it without nested quantifiers")
+        for k in ("message", "suggestion", "api"):
+            if entry.get(k) is not None and not isinstance(entry[k], str):
+                raise _fail(where, f"{key}.{k}: must be a string")
+
+
+def _try_custom(rule: Rule, where: str) -> None:
+    """Run a custom rule once, at load time, on its own examples and on a small file that uses each
+    of its triggers: options that do not fit the matcher fail here with the rule's name, not later
+    as an internal error on every file; an example whose `after` does not come out is an error too."""
+    from migrate.core import migrate_file
+    from migrate.settings import Settings
+
+    settings = Settings(select=(rule.id,), extra_rules=(rule,))
+    uses = "".join(f"x = {t}\nx = y.{t}()\nx = y.{t}\nx = '{t}'\nfrom {t} import a\n{t}(1)\n" for t in rule.triggers)
+    trials = [("a file using its triggers", f"import torch\n{uses}", None, False)]
+    trials += [(f"example {ex.name!r}", ex.before, ex.after, not ex.settings) for ex in rule.examples]
+    for what, before, after, strict in trials:
+        for lang in rule.languages:
+            path = _EXAMPLE_PATHS.get(lang, "example.py")
+            r = migrate_file(path, before.encode("utf-8"), settings, language=lang)
+            if r.status == "error":
+                raise _fail(where, f"key 'options' or 'matcher': the {rule.matcher!r} matcher fails on {what} "
+                                   f"({r.reason}); check the options against a built-in rule that uses it")
+            if strict and after is not None and (r.new_data or before.encode("utf-8")) != after.encode("utf-8"):
+                got = (r.new_data or before.encode("utf-8")).decode("utf-8", "replace")
+                raise _fail(where, f"key 'examples': {what}: the rule writes\n{got}\nnot the expected `after`\n{after}")
 
 
 @cache
@@ -198,10 +328,10 @@ def select(rules, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()):
     return tuple(out)
 
 
-def unknown_ids(patterns) -> list[str]:
+def unknown_ids(patterns, extra=()) -> list[str]:
     if not patterns:
         return []  # loads no rule file
-    ids = rules_by_id()
+    ids = set(rules_by_id()) | set(extra)
     bad = []
     for p in patterns:
         q = p.rstrip("*")

@@ -7,6 +7,7 @@ its new bytes dropped at once; only diffs and findings are kept for the report.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -187,7 +188,6 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         progress: Callable[[int, int, str], None] | None = None, want_diffs: bool = True,
         cache_dir: Path | None = None) -> RunResult:
     """`cache_dir`: reuse per-file results from there (migrate/cache.py); None turns the cache off."""
-    from migrate import diffs as difflib_
     from migrate import writer
 
     jobs = jobs or default_jobs()
@@ -201,6 +201,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     store = None
     results: list[FileResult] = []
     diffs: dict[str, str] = {}
+    written: list[str] = []
     total = len(todo)
     done = 0
     write_s = 0.0
@@ -213,26 +214,23 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         if progress:
             progress(done, total, r.path)
         tw = timing.clock()
-        if r.status == "changed":
-            produced.add(r.path)
-            if want_diffs:
-                if r.diff is None:
-                    r.diff = difflib_.unified(r.path, (src / r.path).read_bytes(), r.new_data)
-                diffs[r.path] = r.diff
-            target = (out / r.path) if out is not None else (src / r.path if in_place else None)
-            if target is not None and not writer.same_content(target, r.new_data):
-                mode = os.stat(src / r.path, follow_symlinks=False).st_mode
-                writer.atomic_write(target, r.new_data, mode)
-        elif out is not None and r.path not in produced and not writer.same_copy(src / r.path, out / r.path):
-            writer.copy_file(src / r.path, out / r.path)  # now, while the workers still run
-        for gen_rel, data in r.generated.items():
-            safe = _safe_rel(gen_rel)
-            produced.add(safe)
-            if want_diffs:
-                diffs[safe] = difflib_.unified(safe, b"", data)
-            base = out if out is not None else (src if in_place else None)
-            if base is not None and not writer.same_content(base / safe, data):
-                writer.atomic_write(base / safe, data, 0o644)
+        try:
+            paths = _write_result(r, src, out, in_place, diffs if want_diffs else None)
+            written.extend(paths)
+            produced.update(paths)
+        except (OSError, ValueError) as e:
+            # One file that cannot be written is reported for that file; the run goes on.
+            diffs.pop(r.path, None)
+            r.status, r.reason = "error", f"cannot write the migrated file: {_os_reason(e)}; left unchanged"
+            r.generated = {}
+            for f in r.findings:
+                f.fixed = False
+        if r.status != "changed" and out is not None and r.path not in produced:
+            try:  # the unchanged copy, now, while the workers still run
+                if not writer.same_copy(src / r.path, out / r.path):
+                    writer.copy_file(src / r.path, out / r.path, root=out)
+            except OSError as err:
+                walk.problems.append((r.path, f"not copied to the output: {_os_reason(err)}"))
         r.new_data = None  # written; keep memory flat
         r.diff = None  # kept once, in `diffs`
         results.append(r)
@@ -288,22 +286,118 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     times["diff"] = stages.get("diff", 0.0)
 
     tc = timing.clock()
+    results.extend(_links_out_of_root(src, walk))
+    results.extend(_not_supported_yet(src, walk, seen))
     copied = 0
     if out is not None:
         for e in walk.entries:
-            if e.kind == "symlink":
-                writer.copy_symlink(e.link or "", out / e.rel)
-            elif e.rel not in produced and e.rel not in seen:
-                dst = out / e.rel
-                if not writer.same_copy(src / e.rel, dst):
-                    writer.copy_file(src / e.rel, dst)
-                    copied += 1
+            try:
+                if e.kind == "symlink":
+                    writer.copy_symlink(e.link or "", out / e.rel, root=out)
+                elif e.rel not in produced and e.rel not in seen:
+                    dst = out / e.rel
+                    if not writer.same_copy(src / e.rel, dst):
+                        writer.copy_file(src / e.rel, dst, root=out)
+                        copied += 1
+            except OSError as err:
+                walk.problems.append((e.rel, f"not copied to the output: {_os_reason(err)}"))
     if store is not None:
         store.save()
     times["write"] = write_s + timing.clock() - tc
     cache_info = None if store is None else {"dir": str(cache_dir), "hits": store.hits, "misses": store.misses}
-    return RunResult(results, diffs, walk, copied, timings={k: round(v, 4) for k, v in times.items()},
+    return RunResult(results, diffs, walk, copied, written, timings={k: round(v, 4) for k, v in times.items()},
                      cache=cache_info)
+
+
+_CUDA_WORDS = re.compile(rb"cuda|nccl|cudnn|nvcc", re.I)
+
+
+def _not_supported_yet(src: Path, walk: discover.Walk, done: set[str]) -> list[FileResult]:
+    """Files of a kind migrate recognises but has no handler for yet (notebooks, configs, ... as
+    handlers land, this list shrinks by itself): the ones that mention CUDA are listed as skipped,
+    so a new user sees why their notebook was not touched instead of silence."""
+    out = []
+    for e in walk.entries:
+        if e.kind != "file" or e.rel in done or e.size > 4_000_000:
+            continue
+        lang = languages.classify(e.rel)
+        if lang is None or languages.handler(lang) is not None:
+            continue
+        try:
+            with open(src / e.rel, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue  # the walk already reports what cannot be read
+        if _CUDA_WORDS.search(data):
+            out.append(FileResult(e.rel, lang, "skipped", lines=data.count(b"\n"),
+                                  reason=f"mentions CUDA, but {lang} files are not migrated yet; "
+                                         "copied unchanged: check it by hand"))
+    return out
+
+
+def _links_out_of_root(src: Path, walk: discover.Walk) -> list[FileResult]:
+    """Symlinks are never followed; the ones that lead out of the tree (or nowhere) to something we
+    would migrate are listed as skipped, so the report says what was not looked at and why."""
+    root = os.path.realpath(src)
+    out = []
+    for e in walk.entries:
+        if e.kind != "symlink":
+            continue
+        target = os.path.realpath(src / e.rel)  # resolves names only; nothing outside is read
+        if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+            continue  # inside: what it points to is migrated where it lives
+        lang = languages.classify(e.rel)
+        is_dir = os.path.isdir(target)
+        if not is_dir and (lang is None or languages.handler(lang) is None):
+            continue
+        what = "a folder" if is_dir else ("a file" if os.path.exists(target) else "nothing (a broken link)")
+        out.append(FileResult(e.rel, None if is_dir else lang, "skipped",
+                              reason=f"symlink to {what} outside the repo: not followed, copied as a link; "
+                                     "migrate what it points to separately if it is yours"))
+    return out
+
+
+def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, diffs: dict | None) -> list[str]:
+    """Write one result's new bytes and generated files (skipping outputs that already hold the
+    same bytes); returns the relative paths the output now holds from this result."""
+    from migrate import diffs as difflib_
+    from migrate import writer
+
+    base = out if out is not None else (src if in_place else None)
+    done = []
+    if r.status == "changed":
+        if base is not None:
+            if not writer.same_content(base / r.path, r.new_data):
+                mode = os.stat(src / r.path, follow_symlinks=False).st_mode
+                writer.atomic_write(base / r.path, r.new_data, mode, root=base)
+            done.append(r.path)
+        if diffs is not None:
+            if r.diff is None:  # the workers compute it; a cached or in-process result may not have it
+                r.diff = difflib_.unified(r.path, (src / r.path).read_bytes(), r.new_data)
+            diffs[r.path] = r.diff
+    for gen_rel, data in list(r.generated.items()):
+        safe = _safe_rel(gen_rel)
+        existing = src / safe
+        if existing.is_file() and not existing.is_symlink():
+            # An earlier run generated it (same bytes: nothing to do, the copy keeps it), or it is
+            # somebody's own file: never overwritten.
+            if existing.read_bytes() != data:
+                r.reason = (r.reason + "; " if r.reason else "") + f"{safe} exists and differs: not overwritten"
+            del r.generated[gen_rel]
+            continue
+        if base is not None:
+            if not writer.same_content(base / safe, data):
+                writer.atomic_write(base / safe, data, 0o644, root=base)
+            done.append(safe)
+        if diffs is not None:
+            diffs[safe] = difflib_.unified(safe, b"", data)
+    return done
+
+
+def _os_reason(e: Exception) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    return str(e)
 
 
 def _safe_rel(rel: str) -> str:

@@ -15,6 +15,11 @@ class Settings:
     unsafe_fixes: bool = False
     shim: bool = False  # add transfer_to_npu to entry scripts instead of import torch_npu
     exclude: tuple[str, ...] = field(default=())  # extra gitignore-style patterns
+    # Project-local rules from [tool.migrate] extend-rules (validated data, see ruleset.load_custom)
+    extra_rules: tuple = field(default=())
+
+    def rules_for(self, language: str) -> tuple:
+        return tuple(r for r in self.extra_rules if language in r.languages)
 
     def fingerprint(self) -> str:
         """A stable string for cache keys: changes whenever any setting changes."""
@@ -37,6 +42,7 @@ _KEYS = {
     "unsafe-fixes": ("unsafe_fixes", bool),
     "shim": ("shim", bool),
     "exclude": ("exclude", list),
+    "extend-rules": ("extend_rules", list),
 }
 
 
@@ -46,13 +52,18 @@ def from_pyproject(path) -> dict:
     from pathlib import Path
 
     p = Path(path)
-    if not p.is_file():
+    if p.is_symlink() or not p.is_file():  # a link could point anywhere: not read
         return {}
     try:
         doc = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{p}: cannot read as TOML: {e}") from None
-    table = doc.get("tool", {}).get("migrate", {})
+        raise ConfigError(f"{p}: cannot read as TOML: {e}; fix the file or move it aside") from None
+    except OSError as e:
+        raise ConfigError(f"{p}: cannot read: {e.strerror or e}") from None
+    tool = doc.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{p}: key 'tool' must be a table ([tool.migrate] holds migrate's settings)")
+    table = tool.get("migrate", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{p}: [tool.migrate] must be a table")
     out = {}
@@ -61,7 +72,7 @@ def from_pyproject(path) -> dict:
             raise ConfigError(f"{p}: [tool.migrate] unknown key {key!r}; known: {', '.join(sorted(_KEYS))}")
         name, typ = _KEYS[key]
         if not isinstance(value, typ) or (typ is list and not all(isinstance(v, str) for v in value)):
-            want = "a list of strings" if typ is list else typ.__name__
-            raise ConfigError(f"{p}: [tool.migrate] key {key!r} must be {want}")
+            want = "a list of strings" if typ is list else ("true or false" if typ is bool else f"a {typ.__name__}")
+            raise ConfigError(f"{p}: [tool.migrate] key {key!r} must be {want}, got {value!r}")
         out[name] = tuple(value) if typ is list else value
     return out

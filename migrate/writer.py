@@ -1,5 +1,9 @@
 """Writes that never leave a half-written file: temp file in the same folder, then rename.
-Mode bits are kept; symlinks are recreated as links and never written through."""
+Mode bits are kept; symlinks are recreated as links and never written through.
+
+With `root`, every folder between `root` and the file must be a real folder, not a symlink, so a
+link inside the tree (`vendor -> /usr/lib/...`) can never redirect a write outside it.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +13,60 @@ import stat
 import tempfile
 from pathlib import Path
 
+_TMP_SUFFIX = ".migrate-tmp"
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+
+def _check_parents(path: Path, root: Path | None) -> None:
+    if root is None:
+        return
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        raise OSError(f"refusing to write {path}: it is outside {root}") from None
+    cur = root
+    for part in rel.parts[:-1]:
+        cur = cur / part
+        if cur.is_symlink():
+            raise OSError(f"refusing to write {path}: the folder {cur} is a symlink")
+        if cur.exists() and not cur.is_dir():
+            raise OSError(f"refusing to write {path}: {cur} is not a folder")
+
+
+def _mkparent(path: Path, root: Path | None) -> None:
+    _check_parents(path, root)
     path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def atomic_write(path: Path, data: bytes, mode: int | None = None, *, root: Path | None = None) -> None:
+    """Write `data` to `path` via a temp file and a rename: readers see the old file or the new one.
+    A symlink at `path` is refused (in place) — the rename would replace the link, and writing
+    through it would change a file outside the tree."""
+    _mkparent(path, root)
     if path.is_symlink():
         raise OSError(f"refusing to write through the symlink {path}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".migrate-tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=_TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        if mode is not None:
-            os.chmod(tmp, mode & 0o7777)
+        os.chmod(tmp, (mode if mode is not None else 0o644) & 0o7777)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
 
 
-def copy_file(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
+def copy_file(src: Path, dst: Path, *, root: Path | None = None) -> None:
+    _mkparent(dst, root)
     if dst.is_symlink():
         dst.unlink()
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".migrate-tmp", dir=dst.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name[:100]}.", suffix=_TMP_SUFFIX, dir=dst.parent)
     os.close(fd)
     try:
         # copyfile (sendfile on Linux) + mode + times: what copy2 keeps, without its xattr calls,
@@ -44,10 +77,7 @@ def copy_file(src: Path, dst: Path) -> None:
         os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
         os.replace(tmp, dst)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
 
 
@@ -77,8 +107,9 @@ def same_copy(src: Path, dst: Path) -> bool:
             and stat.S_IMODE(a.st_mode) == stat.S_IMODE(b.st_mode))
 
 
-def copy_symlink(target: str, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
+def copy_symlink(target: str, dst: Path, *, root: Path | None = None) -> None:
+    """Recreate a link as a link (its target text copied verbatim, never resolved)."""
+    _mkparent(dst, root)
     if dst.is_symlink() or dst.exists():
         if dst.is_dir() and not dst.is_symlink():
             shutil.rmtree(dst)

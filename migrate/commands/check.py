@@ -69,8 +69,14 @@ def _fix(targets, settings, results, keys, baseline_file):
         if r.status != "changed" or r.new_data is None:
             continue
         path = targets.base / r.path
-        mode = os.stat(path, follow_symlinks=False).st_mode
-        atomic_write(path, r.new_data, mode)
+        try:
+            mode = os.stat(path, follow_symlinks=False).st_mode
+            atomic_write(path, r.new_data, mode, root=targets.base)  # never through a symlinked folder
+        except OSError as e:  # this file stays as it was; the others are still fixed
+            print(f"migrate: {r.path}: not fixed: {e.strerror or e}", file=sys.stderr)
+            for f in r.findings:
+                f.fixed = False
+            continue
         fixed += sum(1 for f in r.findings if f.fixed)
         changed.append(r.path)
     return fixed, changed

@@ -47,6 +47,8 @@ def main(args) -> int:
     runner.check_paths(src, args.out, args.in_place, args.force)
     if args.jobs < 0:
         raise runner.UsageError("--jobs must be 0 (all cores) or more")
+    if args.report_dir is not None and args.report_dir.exists() and not args.report_dir.is_dir():
+        raise runner.UsageError(f"--report-dir {args.report_dir} exists and is not a folder; choose a folder")
     settings = settings_for(args, src)
     if args.review:
         from migrate.commands.review import run_reviewed
@@ -93,9 +95,12 @@ def main(args) -> int:
 
         print("timings: " + json.dumps(timings), file=sys.stderr)
     if args.verbose:
+        for r in result.results:
+            if r.detail:
+                err_con.print(f"{r.path}: {r.reason}\n{r.detail}", markup=False, highlight=False)
         for f in report["findings"]:
             if not f["fixed"]:
                 out_con.print(f"{f['path']}:{f['line']}:{f['column']}: {f['rule']} {f['message']}", markup=False)
     print_summary(report, out_con, report_dir=report_dir, out=args.out)
     s = report["summary"]
-    return 1 if (s["needs_person"] or s["files_error"] or s["files_skipped"]) else 0
+    return 1 if (s["needs_person"] or s["files_error"] or s["files_skipped"] or report["problems"]) else 0

@@ -274,7 +274,7 @@ class Session:
                     if (self.root / fr.path).read_bytes() != fr.data:
                         out.failed.append((fr.path, "changed on disk during the review; not written"))
                         continue
-                    atomic_write(base / fr.path, r.new_data, fr.mode)
+                    atomic_write(base / fr.path, r.new_data, fr.mode, root=base)
                     out.written.append(fr.path)
                 except OSError as e:
                     out.failed.append((fr.path, f"cannot write: {e.strerror or e}"))
@@ -284,7 +284,7 @@ class Session:
                 if c.generated and self.decisions.get(c.key) is ACCEPTED and c.generated in r.generated:
                     rel = _safe_rel(c.generated)
                     try:
-                        atomic_write(base / rel, r.generated[c.generated], 0o644)
+                        atomic_write(base / rel, r.generated[c.generated], 0o644, root=base)
                         out.written.append(rel)
                     except OSError as e:
                         out.failed.append((rel, f"cannot write: {e.strerror or e}"))

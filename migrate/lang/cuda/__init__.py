@@ -202,14 +202,35 @@ def finalize(ctx: FileContext) -> list[Edit]:
     for m in _INCLUDE.finditer(ctx.source):
         if _top_level(ctx.source, m.start()):
             last = m
+    root = parse(_blank_qualifier_macros(ctx.source)).root_node  # the handler's own view (same byte offsets)
     if last is not None:
         end = ctx.source.find(b"\n", last.end())
         pos = len(ctx.source) if end == -1 else end + 1
-        if end == -1:
-            block = nl + block
-        return [Edit(pos, pos, block)]
+        if _clean_spot(root, pos):
+            return [Edit(pos, pos, (nl + block) if end == -1 else block)]
     pos = _after_leading_comments(ctx.source)
-    return [Edit(pos, pos, block)]
+    if _clean_spot(root, pos):
+        return [Edit(pos, pos, block)]
+    # An `#include` line inside a comment or an unreadable region is no place for ours.
+    line = ctx.source.count(b"\n", 0, pos) + 1
+    raise SkipFile(f"the headers the fixes need ({', '.join(missing)}) have no safe place: the code near line {line} "
+                   "is a comment or could not be parsed; copied unchanged")
+
+
+def _clean_spot(root, pos: int) -> bool:
+    """Between top-level constructs (or directly inside an include guard), outside every region
+    the parser could not read: where an #include line can go without landing in a comment, a
+    declaration or an ERROR node."""
+    if any(a < pos < b for a, b in error_spans(root)):
+        return False
+    cur = root
+    while True:
+        inner = next((c for c in cur.children if c.start_byte < pos < c.end_byte), None)
+        if inner is None:
+            return True
+        if inner.type not in ("preproc_ifdef", "preproc_if") or cur is not root:
+            return False
+        cur = inner
 
 
 def _top_level(source: bytes, pos: int) -> bool:
@@ -232,5 +253,9 @@ def validate(ctx: FileContext, new_source: bytes) -> str | None:
     before = len(error_spans(parse(ctx.source).root_node))
     after = error_spans(parse(new_source).root_node)
     if len(after) > before:
+        if before:  # the input already had unreadable code: the rewrite moved how the parser recovers
+            line = ctx.source.count(b"\n", 0, after[0][0]) + 1
+            raise SkipFile(f"code the C++/CUDA parser cannot read (near line {line}) makes the rewrite unsafe; "
+                           "copied unchanged")
         return f"the C++/CUDA parser finds new errors near byte {after[0][0]}"
     return None

@@ -16,6 +16,7 @@ from migrate.registry import Registry
 _MATCHERS = Registry("C/C++/CUDA")
 register = _MATCHERS.register
 get = _MATCHERS.get
+names = _MATCHERS.names
 
 
 def _enum(value, cls):

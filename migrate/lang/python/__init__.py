@@ -3,7 +3,9 @@ around them, and let each enabled rule's matcher report findings with fixes."""
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 from functools import cached_property
 
 from migrate import timing
@@ -12,6 +14,7 @@ from migrate.lang.python import matchers, setup_py  # noqa: F401 - setup_py regi
 from migrate.lang.python.index import FILE_QUERY, Index
 from migrate.lang.python.tsutil import captures, parser, text
 from migrate.model import Edit
+from migrate.textio import line_ending
 
 _MAIN_GUARD = re.compile(rb"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
 _ERROR = "[(ERROR) (MISSING)] @err"
@@ -27,7 +30,10 @@ class PyFile:
         self.tree = tree
         self.root = tree.root_node
         self.index = Index.build(self.root, ctx.project, ctx.path, caps)
-        self.newline = "\r\n" if b"\r\n" in ctx.source else "\n"
+
+    def newline_at(self, offset: int) -> str:
+        """The line ending of the line at `offset` (files with mixed endings keep them)."""
+        return line_ending(self.ctx.source, offset)
 
     @cached_property
     def table(self):
@@ -52,6 +58,8 @@ def _first_error_line(root) -> int | None:
 
 
 def migrate(ctx: FileContext) -> None:
+    if b"\r" in ctx.source and b"\n" not in ctx.source:
+        raise SkipFile("old Mac line endings (CR only) are not supported; copied unchanged")
     t0 = timing.clock()
     tree = parser().parse(ctx.source)
     timing.add("parse", timing.clock() - t0)
@@ -105,7 +113,12 @@ def _scan(pf: PyFile, words, chain_rules, unresolved_rules, string_rules) -> Non
     rx = re.compile(b"|".join(re.escape(w.lower().encode()) for w in sorted(words, key=len, reverse=True)))
     seen_chains: set[tuple[int, int]] = set()
     seen_strings: set[int] = set()
-    for m in rx.finditer(ctx.source.lower()):
+    hits = list(rx.finditer(ctx.source.lower()))
+    if len(hits) > _MANY_HITS:
+        # Many hits make tree-sitter's parent walks cost hits x depth; files Python itself rejects
+        # (too deeply nested, Python 2) are turned away before that, not after minutes of work.
+        _reject_unless_python_parses(ctx)
+    for m in hits:
         node = root.descendant_for_byte_range(m.start(), m.end())
         if node is None:
             continue
@@ -165,25 +178,51 @@ def _drop_npu_aware(pf: PyFile) -> None:
 
 
 def _npu_aware(pf: PyFile, offset: int) -> bool:
-    node = pf.root.descendant_for_byte_range(offset, offset)
-    stmt = node
-    while stmt is not None and stmt.parent is not None and stmt.parent.type not in ("block", "module"):
-        stmt = stmt.parent
-    if stmt is not None and stmt.parent is not None:
-        twin = _cuda_to_npu(text(stmt))
-        for sib in (stmt.prev_named_sibling, stmt.next_named_sibling):
-            if sib is not None and text(sib) == twin and twin != text(stmt):
-                return True
-    cur = node
-    while cur is not None:
+    # Answers are memoised per statement and per `if`: many findings in one huge statement (a
+    # 1 MB line) must not each re-read its text.
+    memo = pf.__dict__.setdefault("_npu_aware_memo", {})
+    path = _path_to(pf.root, pf.root.descendant_for_byte_range(offset, offset))
+    stmt = next((path[i] for i in range(len(path) - 1, 0, -1) if path[i - 1].type in ("block", "module")), None)
+    if stmt is not None:
+        key = ("stmt", stmt.start_byte, stmt.end_byte)
+        if key not in memo:
+            memo[key] = _has_npu_twin(stmt)
+        if memo[key]:
+            return True
+    for cur in reversed(path):
         if cur.type == "if_statement":
-            conds = [cur.child_by_field_name("condition")]
-            conds += [c.child_by_field_name("condition") for c in cur.children_by_field_name("alternative")
-                      if c.type == "elif_clause"]
-            if any(c is not None and _NPU_MENTION.search(text(c)) for c in conds):
+            key = ("if", cur.start_byte, cur.end_byte)
+            if key not in memo:
+                conds = [cur.child_by_field_name("condition")]
+                conds += [c.child_by_field_name("condition") for c in cur.children_by_field_name("alternative")
+                          if c.type == "elif_clause"]
+                memo[key] = any(c is not None and _NPU_MENTION.search(text(c)) for c in conds)
+            if memo[key]:
                 return True
-        cur = cur.parent
     return False
+
+
+def _path_to(root, node) -> list:
+    """root ... node, found top-down. tree-sitter's `parent` walks down from the root each time,
+    so climbing from a node 10,000 levels deep costs depth squared; going down costs depth."""
+    path = [root]
+    cur = root
+    while node is not None and cur != node:
+        nxt = cur.child_with_descendant(node)
+        if nxt is None:
+            break
+        path.append(nxt)
+        cur = nxt
+    return path
+
+
+def _has_npu_twin(stmt) -> bool:
+    siblings = [s for s in (stmt.prev_named_sibling, stmt.next_named_sibling) if s is not None]
+    if not siblings:
+        return False
+    own = text(stmt)
+    twin = _cuda_to_npu(own)
+    return twin != own and any(text(sib) == twin for sib in siblings)
 
 
 def _cuda_to_npu(s: str) -> str:
@@ -220,24 +259,23 @@ def finalize(ctx: FileContext) -> list[Edit]:
         needed.discard("torch_npu")  # the shim import loads torch_npu
     if not needed:
         return []
-    nl = "\r\n" if b"\r\n" in ctx.source else "\n"
     edits = []
     for module in sorted(needed):
         if any(c.stmt.parent == root and c.from_module is None for c in idx.imports.get(module.split(".")[0], [])
                if c.qualname == module.split(".")[0]):
             continue
         stmt_text = f"import {module}" if " " not in module else module
-        edits.append(_insert_import(ctx, root, idx, stmt_text, nl))
+        edits.append(_insert_import(ctx, root, idx, stmt_text))
     return [e for e in edits if e is not None]
 
 
-def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str, nl: str) -> Edit:
+def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str) -> Edit:
     """After the first module-level torch import; else after the leading import block; else after
     the docstring, `from __future__` imports and leading comments."""
     for n in idx.import_nodes:
         if n.parent == root and any(c.qualname.split(".")[0] == "torch" or (c.from_module or "").split(".")[0] == "torch"
                                     for c in _names(n)):
-            return _after_line(ctx, n, stmt_text, nl)
+            return _after_line(ctx, n, stmt_text)
     last = None
     for child in root.named_children:
         if child.type == "comment":
@@ -251,7 +289,7 @@ def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str, nl: str) 
             continue
         break
     if last is not None:
-        return _after_line(ctx, last, stmt_text, nl)
+        return _after_line(ctx, last, stmt_text)
     pos = 0  # after leading comments (shebang, coding line, licence header)
     for child in root.children:
         if child.type == "comment" and ctx.source[pos:child.start_byte].strip() == b"":
@@ -259,6 +297,7 @@ def _insert_import(ctx: FileContext, root, idx: Index, stmt_text: str, nl: str) 
             pos = len(ctx.source) if nl_pos == -1 else nl_pos + 1
         else:
             break
+    nl = line_ending(ctx.source, pos)
     if pos == len(ctx.source) and ctx.source and not ctx.source.endswith(b"\n"):
         return Edit(pos, pos, nl + stmt_text + nl)
     return Edit(pos, pos, stmt_text + nl)
@@ -270,15 +309,58 @@ def _names(stmt):
     return imported_names(stmt)
 
 
-def _after_line(ctx: FileContext, node, stmt_text: str, nl: str) -> Edit:
+def _after_line(ctx: FileContext, node, stmt_text: str) -> Edit:
+    nl = line_ending(ctx.source, node.end_byte)
     end = ctx.source.find(b"\n", node.end_byte)
     if end == -1:
         return Edit(len(ctx.source), len(ctx.source), nl + stmt_text)
     return Edit(end + 1, end + 1, stmt_text + nl)
 
 
+_MANY_HITS = 500
+
+
+def _reject_unless_python_parses(ctx: FileContext) -> None:
+    if getattr(ctx, "_python_ok", False):
+        return
+    problem = _python_rejects(ctx.text)
+    if problem:
+        raise SkipFile(f"does not parse as Python {sys.version_info.major}.{sys.version_info.minor} ({problem}); "
+                       "copied unchanged (Python 2 code, a syntax error, or syntax newer than the Python running migrate)")
+    ctx._python_ok = True
+
+
 def validate(ctx: FileContext, new_source: bytes) -> str | None:
+    """Called only when the file would change. tree-sitter is lenient (it accepts Python 2's
+    `except E, e:`, backticks, `<>`), so before writing anything we ask Python's own parser:
+    an original it rejects is skipped, and a rewrite it rejects is not written."""
     root = parser().parse(new_source).root_node
     if root.has_error:
         return f"syntax error near line {_first_error_line(root)}"
+    _reject_unless_python_parses(ctx)
+    problem = _python_rejects(new_source.decode("utf-8"))
+    if problem:
+        return problem
+    return None
+
+
+def _python_rejects(source: str) -> str | None:
+    import gc
+    import warnings
+
+    gc_was_on = gc.isenabled()
+    gc.disable()  # the AST is a tree (no cycles); the collector would triple the time on big files
+    try:
+        with warnings.catch_warnings():  # `"\d"` and friends: the user's business, not our output
+            warnings.simplefilter("ignore")
+            compile(source, "<migrate>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as e:
+        return f"{e.msg} at line {e.lineno}"
+    except (RecursionError, MemoryError):
+        return "nested too deeply for Python's parser"
+    except ValueError as e:  # e.g. NUL bytes
+        return str(e)
+    finally:
+        if gc_was_on:
+            gc.enable()
     return None

@@ -26,6 +26,7 @@ from migrate.registry import Registry
 _MATCHERS = Registry("Python")
 register = _MATCHERS.register
 get = _MATCHERS.get
+names = _MATCHERS.names
 
 
 def match_pattern(qualname: str, pattern: str) -> bool:
@@ -210,7 +211,12 @@ class TorchCuda:
 
 
 def _user_defined_method(pf, name: str) -> bool:
-    return re.search(rb"^\s*def\s+" + re.escape(name.encode()) + rb"\s*\(\s*self\b", pf.ctx.source, re.M) is not None
+    # once per file and name, not per call site (a file can carry 100k `.cuda()` calls)
+    cache = pf.__dict__.setdefault("_user_methods", {})
+    if name not in cache:
+        cache[name] = re.search(rb"^\s*def\s+" + re.escape(name.encode()) + rb"\s*\(\s*self\b",
+                                pf.ctx.source, re.M) is not None
+    return cache[name]
 
 
 def _foreign_arguments(call, allowed) -> bool:
@@ -325,7 +331,7 @@ def rewrite_from_import(pf, stmt, items, mapping: dict) -> list[Edit]:
             m, n = mapping[id(imp)]
             groups.setdefault(m, []).append(item_text(imp, n))
     stmts = [f"from {m} import {', '.join(names)}" for m, names in groups.items()]
-    return [Edit(stmt.start_byte, stmt.end_byte, (pf.newline + indent).join(stmts))]
+    return [Edit(stmt.start_byte, stmt.end_byte, (pf.newline_at(stmt.start_byte) + indent).join(stmts))]
 
 
 # --------------------------------------------------------------------------------------------
