@@ -168,8 +168,8 @@ class TorchCuda:
         for imp in items:
             q = imp.qualname
             if stmt.type == "import_statement":
-                if imp.item.type != "aliased_import" or not match_pattern(q, "torch.cuda.*") or q == "torch.cuda":
-                    continue  # `import torch.cuda` binds `torch`: nothing to change
+                if imp.item.type != "aliased_import" or not match_pattern(q, "torch.cuda.*"):
+                    continue  # `import torch.cuda` binds `torch`: nothing to change (`as tc` binds the module)
                 rest = q.split(".")[2:]
             else:
                 if not match_pattern(q, "torch.cuda.*"):
