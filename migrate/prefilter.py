@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-_PLANS: dict[tuple[str, ...], tuple[bool, tuple[bytes, ...]]] = {}
+_PLANS: dict[tuple[str, ...], tuple] = {}
 
 
 @cache
@@ -23,28 +23,32 @@ def trigger_regex(words: frozenset[str]) -> re.Pattern[bytes] | None:
     return re.compile(b"|".join(alternatives))
 
 
-def _plan(rules) -> tuple[bool, tuple[bytes, ...]]:
+def _plan(rules) -> tuple:
     key = tuple(r.id for r in rules)
     plan = _PLANS.get(key)
     if plan is None:
         always = any(not r.triggers for r in rules)
-        words = sorted({w.lower().encode() for r in rules for w in r.triggers}, key=len)
+        words = sorted({w.lower().encode() for r in rules if not r.prefilter for w in r.triggers}, key=len)
+        # rules with a `prefilter` regex: a trigger word AND the regex (both on lower-cased bytes)
+        gated = tuple((tuple(w.lower().encode() for w in r.triggers), re.compile(r.prefilter.encode()))
+                      for r in rules if r.prefilter and r.triggers)
         # drop a word that contains a shorter one: the shorter one finds every such file
         kept: list[bytes] = []
         for w in words:
             if not any(k in w for k in kept):
                 kept.append(w)
-        plan = _PLANS[key] = (always, tuple(kept))
+        plan = _PLANS[key] = (always, tuple(kept), gated)
     return plan
 
 
 def wants(data: bytes, rules) -> bool:
     if not rules:
         return False
-    always, words = _plan(rules)
+    always, words, gated = _plan(rules)
     if always:
         return True
-    if not words:
+    if not words and not gated:
         return True
     low = data.lower()
-    return any(w in low for w in words)
+    return any(w in low for w in words) or any(
+        any(w in low for w in trig) and rx.search(low) is not None for trig, rx in gated)

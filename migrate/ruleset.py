@@ -18,7 +18,7 @@ from migrate.resources import resource_dir
 
 _ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _REQUIRED = ("id", "title", "languages", "matcher", "severity", "safety", "effort", "message", "why")
-_KNOWN = set(_REQUIRED) | {"triggers", "options", "suggestion", "references", "examples", "opt_in", "tags"}
+_KNOWN = set(_REQUIRED) | {"triggers", "options", "suggestion", "references", "examples", "opt_in", "tags", "prefilter"}
 
 
 class RuleError(ValueError):
@@ -52,6 +52,10 @@ class Rule:
     references: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
     opt_in: bool = False  # only runs when selected explicitly (performance advice)
+    # a regex that a file's lower-cased text must also hold (beside a trigger word) for the rule to
+    # send it to the parser: for triggers that are common words (`compile` in every `re.compile`).
+    # It must hold in every file where the rule can report: it only saves parses, never findings.
+    prefilter: str | None = None
     source: str = ""
 
     @property
@@ -119,6 +123,7 @@ def parse_rule(entry: object, source: str) -> Rule:
         references=tuple(entry.get("references") or ()),
         examples=tuple(examples),
         opt_in=bool(entry.get("opt_in", False)),
+        prefilter=entry.get("prefilter"),
         source=source,
     )
 
@@ -142,6 +147,13 @@ def _check_types(entry: dict, where: str) -> None:
         raise _fail(where, "key 'examples': must be a list")
     if "opt_in" in entry and not isinstance(entry["opt_in"], bool):
         raise _fail(where, "key 'opt_in': must be true or false")
+    if entry.get("prefilter") is not None:
+        if not isinstance(entry["prefilter"], str) or not entry.get("triggers"):
+            raise _fail(where, "key 'prefilter': must be a regex string, and the rule needs triggers")
+        try:
+            re.compile(entry["prefilter"].encode())
+        except re.error as e:
+            raise _fail(where, f"key 'prefilter': not a valid regex: {e}") from None
 
 
 _EXAMPLE_PATHS = {"python": "example.py", "cuda": "example.cu", "shell": "run.sh", "requirements": "requirements.txt",

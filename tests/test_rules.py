@@ -112,6 +112,22 @@ def test_plain_torch_code_is_not_sent_to_the_parser():
     assert not prefilter.wants(plain, rules)
 
 
+def test_re_compile_alone_is_not_sent_to_the_parser():
+    """`compile` (torch-compile-backend's trigger) is in every `re.compile`; the rule's `prefilter`
+    regex keeps such files below the prefilter, and lets every way to reach torch.compile through."""
+    from migrate import prefilter
+    from migrate.ruleset import rules_for
+
+    rules = select(rules_for("python"))
+    tok = b"import re\nimport torch\n\nSPLIT = re.compile(r'\\s+')\n\ndef split(text):\n    return SPLIT.split(text)\n"
+    assert not prefilter.wants(tok, rules)
+    for use in (b"import torch\nstep = torch.compile(step)\n",
+                b"import torch\n@torch \\\n    .compile\ndef step(x):\n    return x\n",
+                b"import os, torch as T\nstep = T.compile(step)\n",
+                b"from torch import (\n    compile,\n)\nstep = compile(step)\n"):
+        assert prefilter.wants(use, rules), use
+
+
 def test_aliased_imports_are_still_resolved():
     """An import that hides the trigger word (`amp` for apex.amp) still makes its uses hits."""
     from migrate.core import migrate_file
