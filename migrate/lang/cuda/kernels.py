@@ -100,6 +100,7 @@ def _param(p) -> Param | None:
 
 def find_kernels(root) -> list[Kernel]:
     out = []
+    memo: dict = {}  # the file's device functions and macros, read once for all its kernels
     for n in walk(root):
         if n.type != "function_definition" or not has_token(n, "__global__"):
             continue
@@ -122,7 +123,7 @@ def find_kernels(root) -> list[Kernel]:
         lb = next((text(c) for c in n.named_children if c.type == "launch_bounds"), None)
         k = Kernel(name=name, node=n, outer=outer, line=outer.start_point[0] + 1, params=params,
                    template_params=tparams, launch_bounds=lb)
-        _constructs(k, n.child_by_field_name("body"), {x.name for x in params})
+        _constructs(k, n.child_by_field_name("body"), {x.name for x in params}, memo)
         out.append(k)
     return out
 
@@ -165,7 +166,7 @@ def _callee_constructs(name: str, devfns: dict, macros: dict, seen: set) -> set[
     return out
 
 
-def _constructs(k: Kernel, body, param_names) -> None:
+def _constructs(k: Kernel, body, param_names, memo: dict | None = None) -> None:
     if body is None:
         return
     found: dict[str, list[int]] = {}
@@ -178,8 +179,14 @@ def _constructs(k: Kernel, body, param_names) -> None:
     root = body
     while root.parent is not None:
         root = root.parent
-    devfns = device_functions(root)
-    macros = macro_bodies(root)
+    key = (root.start_byte, root.end_byte, root.type)
+    if memo is None or key not in memo:
+        found_in_root = (device_functions(root), macro_bodies(root))
+        if memo is not None:
+            memo[key] = found_in_root
+    else:
+        found_in_root = memo[key]
+    devfns, macros = found_in_root
     for n in walk(body):
         t = n.type
         if t == "field_expression":
