@@ -18,32 +18,36 @@ _TMP_SUFFIX = ".migrate-tmp"
 _MISSING = (errno.ENOENT, errno.ENOTDIR)
 
 
-def _check_parents(path: Path, root: Path | None) -> None:
+def _check_parents(path: Path, root: Path | None) -> bool:
+    """Raises when a folder between root and path is a symlink or not a folder; True when every
+    one of them exists (then there is nothing to create)."""
     if root is None:
-        return
+        return False
     try:
         rel = path.relative_to(root)
     except ValueError:
         raise OSError(f"refusing to write {path}: it is outside {root}") from None
     cur = root
-    for part in rel.parts[:-1]:
+    folders = rel.parts[:-1]
+    for part in folders:
         cur = cur / part
         # one lstat per folder (is_symlink + exists + is_dir were three stats for every file)
         try:
             st = os.lstat(cur)
         except OSError as e:
             if e.errno in _MISSING:
-                break  # missing: mkdir creates it and every folder below it
+                return False  # missing: mkdir creates it and every folder below it
             raise
         if stat.S_ISLNK(st.st_mode):
             raise OSError(f"refusing to write {path}: the folder {cur} is a symlink")
         if not stat.S_ISDIR(st.st_mode):
             raise OSError(f"refusing to write {path}: {cur} is not a folder")
+    return bool(folders) or root.is_dir()
 
 
 def _mkparent(path: Path, root: Path | None) -> None:
-    _check_parents(path, root)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not _check_parents(path, root):
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _discard(tmp: str) -> None:

@@ -56,7 +56,16 @@ class ProjectIndex:
         if rx is None:
             names = sorted({n for _m, n, _q in self.exports}, key=len, reverse=True)
             rx = self._map["__rx__"] = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-        return bool(self.exports) and rx.search(data) is not None
+            # plain substring searches first (much faster than the alternation): the regex can
+            # only match where one of the names is; a shorter name that is in a longer one suffices
+            words: list[bytes] = []
+            for w in sorted((n.encode() for n in names), key=len):
+                if not any(k in w for k in words):
+                    words.append(w)
+            self._map["__words__"] = words
+        if not self.exports or not any(w in data for w in self._map["__words__"]):
+            return False
+        return rx.search(data) is not None
 
     def fingerprint(self) -> str:
         import hashlib
