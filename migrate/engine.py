@@ -13,6 +13,8 @@ import re
 from migrate.context import FileContext
 from migrate.model import Edit, Finding, Safety
 
+NOT_ACCEPTED = "not accepted in review"  # the note on a fix the review vetoed
+
 _SUPPRESS = re.compile(rb"migrate:\s*ignore(?:\[([A-Za-z0-9_,\- ]*)\])?")
 
 
@@ -103,7 +105,7 @@ def resolve(ctx: FileContext, accept=None) -> list[Edit]:
         if f.safety is Safety.MANUAL:
             continue
         if accept is not None and not accept(f):
-            f.note = "not accepted in review"
+            f.note = NOT_ACCEPTED
             continue
         if any(spans.conflicts(e) for e in f.edits):
             f.note = "conflicts with another fix on the same code; not applied"

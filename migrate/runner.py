@@ -28,7 +28,6 @@ class RunResult:
     diffs: dict[str, str]
     walk: discover.Walk
     copied: int = 0
-    written: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for report.json
     cache: dict | None = None  # {"dir", "hits", "misses"} when the cache was on
 
@@ -201,7 +200,6 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     store = None
     results: list[FileResult] = []
     diffs: dict[str, str] = {}
-    written: list[str] = []
     total = len(todo)
     done = 0
     write_s = 0.0
@@ -215,9 +213,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             progress(done, total, r.path)
         tw = timing.clock()
         try:
-            paths = _write_result(r, src, out, in_place, diffs if want_diffs else None)
-            written.extend(paths)
-            produced.update(paths)
+            produced.update(_write_result(r, src, out, in_place, diffs if want_diffs else None))
         except (OSError, ValueError) as e:
             # One file that cannot be written is reported for that file; the run goes on.
             diffs.pop(r.path, None)
@@ -287,7 +283,6 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
 
     tc = timing.clock()
     results.extend(_links_out_of_root(src, walk))
-    results.extend(_not_supported_yet(src, walk, seen))
     copied = 0
     if out is not None:
         for e in walk.entries:
@@ -305,34 +300,8 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         store.save()
     times["write"] = write_s + timing.clock() - tc
     cache_info = None if store is None else {"dir": str(cache_dir), "hits": store.hits, "misses": store.misses}
-    return RunResult(results, diffs, walk, copied, written, timings={k: round(v, 4) for k, v in times.items()},
+    return RunResult(results, diffs, walk, copied, timings={k: round(v, 4) for k, v in times.items()},
                      cache=cache_info)
-
-
-_CUDA_WORDS = re.compile(rb"cuda|nccl|cudnn|nvcc", re.I)
-
-
-def _not_supported_yet(src: Path, walk: discover.Walk, done: set[str]) -> list[FileResult]:
-    """Files of a kind migrate recognises but has no handler for yet (notebooks, configs, ... as
-    handlers land, this list shrinks by itself): the ones that mention CUDA are listed as skipped,
-    so a new user sees why their notebook was not touched instead of silence."""
-    out = []
-    for e in walk.entries:
-        if e.kind != "file" or e.rel in done or e.size > 4_000_000:
-            continue
-        lang = languages.classify(e.rel)
-        if lang is None or languages.handler(lang) is not None:
-            continue
-        try:
-            with open(src / e.rel, "rb") as f:
-                data = f.read()
-        except OSError:
-            continue  # the walk already reports what cannot be read
-        if _CUDA_WORDS.search(data):
-            out.append(FileResult(e.rel, lang, "skipped", lines=data.count(b"\n"),
-                                  reason=f"mentions CUDA, but {lang} files are not migrated yet; "
-                                         "copied unchanged: check it by hand"))
-    return out
 
 
 def _links_out_of_root(src: Path, walk: discover.Walk) -> list[FileResult]:
