@@ -128,6 +128,28 @@ def test_re_compile_alone_is_not_sent_to_the_parser():
         assert prefilter.wants(use, rules), use
 
 
+def test_library_names_inside_other_names_are_not_sent_to_the_parser():
+    """transformers models say `_supports_flash_attn = True`: the flash-attn, apex and feature-check
+    rules' `prefilter` regexes keep such files below the prefilter and let every use through."""
+    from migrate import prefilter
+    from migrate.ruleset import rules_for
+
+    rules = select(rules_for("python"))
+    model = (b"from ...modeling_utils import PreTrainedModel\n\n"
+             b"class LlamaPreTrainedModel(PreTrainedModel):\n    _supports_flash_attn = True\n"
+             b"    _supports_sdpa = True\n    _can_compile_fullgraph = True\n\n"
+             b"def _use_flash_attn_kwargs(config, _apex_style=False):\n    return {}\n")
+    assert not prefilter.wants(model, rules)
+    for use in (b"from flash_attn import flash_attn_func\n",
+                b"import os,flash_attn\n",
+                b"from .utils import is_flash_attn_2_available\nif is_flash_attn_2_available():\n    pass\n",
+                b"import xformers.ops as xops\n",
+                b"from apex import amp\n",
+                b"import amp_C\n",
+                b"if is_apex_available():\n    pass\n"):
+        assert prefilter.wants(use, rules), use
+
+
 def test_aliased_imports_are_still_resolved():
     """An import that hides the trigger word (`amp` for apex.amp) still makes its uses hits."""
     from migrate.core import migrate_file
