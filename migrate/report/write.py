@@ -25,6 +25,6 @@ def write_all(report: dict, directory: Path) -> list[Path]:
     written = []
     for name, text in outputs.items():
         path = directory / name
-        atomic_write(path, text.encode("utf-8"), 0o644)  # readable like any file a user creates (not mkstemp's 0600)
+        atomic_write(path, text.encode("utf-8"), 0o644)  # readable like any file a user creates (not the temp file's 0600)
         written.append(path)
     return written
