@@ -59,8 +59,9 @@ class Rule:
     source: str = ""
 
     @property
-    def docs_url(self) -> str:
-        return f"https://migrate.readthedocs.io/rules/{self.id}/"
+    def docs_url(self) -> str | None:
+        """The rule's help link: its first reference (a page documenting the Ascend side), if it has one."""
+        return self.references[0] if self.references else None
 
 
 def _fail(where: str, msg: str) -> RuleError:
@@ -307,6 +308,13 @@ def all_rules() -> tuple[Rule, ...]:
 @cache
 def rules_by_id() -> dict[str, Rule]:
     return {r.id: r for r in all_rules()}
+
+
+def rules_of(settings) -> dict[str, Rule]:
+    """The shipped rules and the project's own (`extend-rules`), by id: what a run's findings can name."""
+    if not settings.extra_rules:
+        return rules_by_id()
+    return {**rules_by_id(), **{r.id: r for r in settings.extra_rules}}
 
 
 @cache

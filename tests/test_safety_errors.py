@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,10 @@ def test_project_rules_from_extend_rules_are_used(tmp_path, cli):
     assert (out / "train.py").read_text() == "import torch\nmodel = Net().npu()\ny = x.to_npu()\n"
     report = json.loads((out / ".migrate/report/report.json").read_text())
     assert {f["rule"] for f in report["findings"]} == {"tensor-cuda-method", "team-to-gpu"}
+    # the team's rule is documented in the report like a shipped one (it has no references: no link)
+    assert report["rules"]["team-to-gpu"]["why"].startswith("the team's tensors")
+    assert report["rules"]["team-to-gpu"]["docs"] is None
+    jsonschema.validate(report, json.loads((ROOT / "docs" / "report.schema.json").read_text()))
 
 
 @pytest.mark.parametrize("case,pyproject,files,needles", [

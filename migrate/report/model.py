@@ -24,11 +24,11 @@ def needs_person(f) -> bool:
 
 def build(results: list[FileResult], settings, *, root_name: str, diffs: dict[str, str] | None = None,
           extra: dict | None = None) -> dict:
-    from migrate.ruleset import rules_by_id
+    from migrate.ruleset import rules_of
 
     results = sorted(results, key=lambda r: r.path)
     findings = [f for r in results for f in r.findings]
-    rules = rules_by_id()
+    rules = rules_of(settings)
     by_rule: dict[str, dict] = defaultdict(lambda: {"fixed": 0, "open": 0})
     for f in findings:
         by_rule[f.rule]["fixed" if f.fixed else "open"] += 1

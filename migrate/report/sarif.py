@@ -1,6 +1,7 @@
 """SARIF 2.1.0 for `migrate check --format sarif`: what GitHub code scanning and IDE SARIF viewers read.
 
-Rule metadata comes from the rule YAML (title, why, suggestion, an example, the docs link);
+Rule metadata comes from the rule YAML (title, why, suggestion, an example; the help link is the rule's
+first reference, a page documenting the Ascend side);
 each result carries its location (columns count Unicode code points, as `check` prints them),
 a fingerprint that survives lines moving, and the proposed fix as SARIF `fixes`.
 """
@@ -11,7 +12,6 @@ from migrate.model import Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-INFO_URI = "https://migrate.readthedocs.io/"
 
 
 def _rule_descriptor(rule) -> dict:
@@ -30,19 +30,24 @@ def _rule_descriptor(rule) -> dict:
         else:
             help_text += ["", "Example (reported, not rewritten):", ex.before.rstrip("\n")]
             help_md += ["", "Example (reported, not rewritten):", "", f"```{lang}", ex.before.rstrip("\n"), "```"]
+    if rule.references:
+        help_text += ["", "References:", *rule.references]
+        help_md += ["", "References:", "", *(f"- <{u}>" for u in rule.references)]
     help_md += ["", f"Fix safety: {rule.safety.value} · effort: {rule.effort.value} · `migrate explain {rule.id}`"]
     name = "".join(w.capitalize() for w in rule.id.split("-"))
-    return {
+    desc = {
         "id": rule.id,
         "name": name,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.why},
         "help": {"text": "\n".join(help_text), "markdown": "\n".join(help_md)},
-        "helpUri": rule.docs_url,
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {"safety": rule.safety.value, "effort": rule.effort.value,
                        "languages": list(rule.languages), "tags": ["ascend", "torch_npu", *rule.languages]},
     }
+    if rule.docs_url:
+        desc["helpUri"] = rule.docs_url
+    return desc
 
 
 def _region(start, end) -> dict:
@@ -76,9 +81,9 @@ def _fix(it) -> dict | None:
 
 def build(checked, base, settings) -> dict:
     from migrate import __version__
-    from migrate.ruleset import rules_by_id
+    from migrate.ruleset import rules_of
 
-    rules = rules_by_id()
+    rules = rules_of(settings)
     used = sorted({it.finding.rule for it in checked.items if it.finding.rule in rules})
     index = {rid: i for i, rid in enumerate(used)}
     results = []
@@ -104,7 +109,6 @@ def build(checked, base, settings) -> dict:
         "tool": {"driver": {
             "name": "migrate",
             "version": __version__,
-            "informationUri": INFO_URI,
             "rules": [_rule_descriptor(rules[rid]) for rid in used],
         }},
         "originalUriBaseIds": {"SRCROOT": {"uri": base.resolve().as_uri() + "/"}},

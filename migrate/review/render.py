@@ -236,7 +236,7 @@ def file_counts(session: Session, fr: FileReview, short: bool = False) -> str:
 
 def details(session: Session, fr: FileReview | None, c: Change | None, width: int) -> Text:
     """The panel under the diff: what the current change is and why it is proposed."""
-    from migrate.ruleset import rules_by_id
+    from migrate.ruleset import rules_of
 
     if fr is None:
         return Text("nothing to review", style="dim")
@@ -247,7 +247,7 @@ def details(session: Session, fr: FileReview | None, c: Change | None, width: in
             if f.suggestion:
                 t.append(f"    use instead: {f.suggestion}\n", style="dim")
         return t
-    rule = rules_by_id().get(c.rule)
+    rule = rules_of(session.settings).get(c.rule)
     label, style = STATE_LABEL[session.state(c)]
     t = Text()
     t.append(c.rule, style="bold")

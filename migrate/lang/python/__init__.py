@@ -332,16 +332,15 @@ def _reject_unless_python_parses(ctx: FileContext) -> None:
 
 def validate(ctx: FileContext, new_source: bytes) -> str | None:
     """Called only when the file would change. tree-sitter is lenient (it accepts Python 2's
-    `except E, e:`, backticks, `<>`), so before writing anything we ask Python's own parser:
-    an original it rejects is skipped, and a rewrite it rejects is not written."""
-    root = parser().parse(new_source).root_node
-    if root.has_error:
-        return f"syntax error near line {_first_error_line(root)}"
-    _reject_unless_python_parses(ctx)
+    `except E, e:`, backticks, `<>`), so before writing anything we ask Python's own parser.
+    A rewrite it rejects is not written; if the original is rejected too, the file is skipped
+    with the original's reason. The original is parsed only then: the rules rename names and
+    edit strings and imports, which cannot turn source Python rejects into source it accepts,
+    so a rewrite that parses comes from an original that parses."""
     problem = _python_rejects(new_source.decode("utf-8"))
     if problem:
-        return problem
-    return None
+        _reject_unless_python_parses(ctx)
+    return problem
 
 
 def _python_rejects(source: str) -> str | None:
