@@ -53,3 +53,15 @@ def test_second_pass_is_a_no_op():
                 continue
             again = migrate_file(ex.path, ex.after.encode(), settings_for(ex))
             assert again.status == "unchanged", (rule.id, ex.name, again.new_data)
+
+
+def test_every_rule_has_documentation_references():
+    """Help links (SARIF helpUri, report.json docs link) come from `references:`: every rule needs 1-3 real https
+    pages, never the invented migrate.readthedocs.io site."""
+    bad = {}
+    for rule in all_rules():
+        wrong = [u for u in rule.references
+                 if not u.startswith("https://") or any(c.isspace() for c in u) or "migrate.readthedocs.io" in u]
+        if wrong or not 1 <= len(rule.references) <= 3:
+            bad[rule.id] = wrong or list(rule.references)
+    assert not bad, bad
