@@ -161,6 +161,8 @@ def test_a_project_rule_without_references_has_help_but_no_link(cli, tmp_path):
     gets its help text and no helpUri, and the log still validates."""
     from test_safety_errors import RULE, repo
 
+    from migrate.ruleset import rules_by_id
+
     src = repo(tmp_path, '[tool.migrate]\nextend-rules = ["team.yaml"]\n', {"team.yaml": RULE})
     r = cli("check", ".", "--format", "sarif", cwd=src)
     assert r.returncode == 1, r.stderr
@@ -168,3 +170,4 @@ def test_a_project_rule_without_references_has_help_but_no_link(cli, tmp_path):
     assert not list(Draft4Validator(sarif_schema()).iter_errors(doc))
     rules = {d["id"]: d for d in doc["runs"][0]["tool"]["driver"]["rules"]}
     assert "helpUri" not in rules["team-to-gpu"] and "to_gpu" in rules["team-to-gpu"]["help"]["markdown"]
+    assert rules["tensor-cuda-method"]["helpUri"] == rules_by_id()["tensor-cuda-method"].references[0]
