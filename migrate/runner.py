@@ -36,15 +36,24 @@ _SETTINGS: Settings | None = None
 _ROOT: Path | None = None
 _DIFFS = True
 _PROJECT = None
+_PROJECT_BLOB: bytes | None = None
 
 
-def _init_worker(root: str, settings: Settings, want_diffs: bool = True, project=None) -> None:
-    global _SETTINGS, _ROOT, _DIFFS, _PROJECT
-    _SETTINGS, _ROOT, _DIFFS, _PROJECT = settings, Path(root), want_diffs, project
+def _init_worker(root: str, settings: Settings, want_diffs: bool = True) -> None:
+    global _SETTINGS, _ROOT, _DIFFS
+    _SETTINGS, _ROOT, _DIFFS = settings, Path(root), want_diffs
 
 
-def _work(rel: str) -> tuple[FileResult, str | None, dict]:
+def _work(task: tuple[str, bytes | None]) -> tuple[FileResult, str | None, dict]:
+    """One file in a worker. The project index comes with each task (pickled, ~1 KB on transformers,
+    unpickled once per worker) because the pool is started before the index is built."""
+    global _PROJECT, _PROJECT_BLOB
     assert _ROOT is not None and _SETTINGS is not None
+    rel, blob = task
+    if blob != _PROJECT_BLOB:
+        import pickle
+
+        _PROJECT, _PROJECT_BLOB = (pickle.loads(blob) if blob else None), blob
     return _one(_ROOT, rel, _SETTINGS, _DIFFS, _PROJECT)
 
 
@@ -71,17 +80,17 @@ def migrate_one(root: Path, rel: str, settings: Settings, project=None) -> FileR
     return _one(root, rel, settings, False, project)[0]
 
 
-def project_index(root: Path, entries: list[discover.Entry], settings: Settings, *,
-                  hashes: dict[str, str] | None = None, store=None):
-    """Names the project's own Python modules re-export from CUDA-only libraries (see
-    lang/python/project.py). Reads only the Python files that mention those libraries.
+_EXPORT_PLANS: dict = {}
 
-    With a run cache (`store`) and the content hashes of the files (`hashes`), each file's exports
-    are reused while its bytes are unchanged, and recorded for the next run."""
-    import re
 
+def _export_plan(settings: Settings):
+    """What the re-export pre-pass looks for (per process, per settings): a quick test for an import
+    line naming a CUDA-only library, and the test of a qualname the api rules care about."""
+    key = (settings.select, settings.ignore)  # all the plan depends on
+    if key in _EXPORT_PLANS:
+        return _EXPORT_PLANS[key]
     from migrate import ruleset
-    from migrate.lang.python import matchers, project
+    from migrate.lang.python import matchers
 
     rules = [r for r in ruleset.select(ruleset.rules_for("python"), settings.select, settings.ignore) if r.matcher == "api"]
     # the CUDA-only libraries the rules name (apex, flash_attn, ...). Not torch: every module
@@ -89,24 +98,64 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
     # indexing them would send every file of a big repo to the parser (`mentioned_in`).
     libraries = sorted({pat.split(".")[0] for r in rules for entry in r.options.get("apis", ())
                         for pat in entry["match"]} - {"torch"})
-    if not libraries:
+    plan = None
+    if libraries:
+        # only files with an import line naming one of them (as the first part of a dotted name:
+        # `from .integrations.deepspeed import x` is the project's own) are parsed
+        names = [x.encode() for x in libraries]
+        import_line = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.M)
+        library = re.compile(rb"(?<![\w.])(?:" + b"|".join(re.escape(x) for x in names) + rb")\b")
+
+        def imports_one(data: bytes) -> bool:
+            if not any(x in data for x in names):
+                return False
+            return any(library.search(m.group()) for m in import_line.finditer(data))
+
+        api = matchers.get("api")
+        roots = frozenset(libraries)
+
+        def cares(q: str) -> bool:
+            return q.split(".", 1)[0] in roots and any(api.cares(r, q) for r in rules)
+
+        plan = (imports_one, cares)
+    _EXPORT_PLANS[key] = plan
+    return plan
+
+
+def _exports_of(root: Path, rel: str, settings: Settings, want_hash: bool) -> tuple[str, str | None, list] | None:
+    """(rel, hash of the bytes read if wanted, what the file re-exports); None when it cannot be read."""
+    from migrate.cache import digest
+    from migrate.lang.python import project
+
+    imports_one, cares = _export_plan(settings)
+    try:
+        data = (root / rel).read_bytes()
+    except OSError:
         return None
-    # only files with an import line naming one of them (as the first part of a dotted name:
-    # `from .integrations.deepspeed import x` is the project's own) are parsed
-    names = [x.encode() for x in libraries]
-    import_line = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.M)
-    library = re.compile(rb"(?<![\w.])(?:" + b"|".join(re.escape(x) for x in names) + rb")\b")
+    got = project.file_exports(rel, data, cares) if imports_one(data) else []
+    return rel, (digest(data) if want_hash else None), got
 
-    def imports_one(data: bytes) -> bool:
-        if not any(x in data for x in names):
-            return False
-        return any(library.search(m.group()) for m in import_line.finditer(data))
 
-    api = matchers.get("api")
-    roots = frozenset(libraries)
+def _work_exports(task: tuple[list[str], bool]) -> list:
+    assert _ROOT is not None and _SETTINGS is not None
+    rels, want_hash = task
+    return [_exports_of(_ROOT, rel, _SETTINGS, want_hash) for rel in rels]
 
-    cares = lambda q: q.split(".", 1)[0] in roots and any(api.cares(r, q) for r in rules)  # noqa: E731
+
+def project_index(root: Path, entries: list[discover.Entry], settings: Settings, *,
+                  hashes: dict[str, str] | None = None, store=None, pool=None):
+    """Names the project's own Python modules re-export from CUDA-only libraries (see
+    lang/python/project.py). Parses only the Python files with an import line naming one.
+
+    With a run cache (`store`) and the content hashes of the files (`hashes`), each file's exports
+    are reused while its bytes are unchanged, and recorded for the next run. With a `pool` (from
+    start_pool), the files are read in its workers."""
+    from migrate.lang.python import project
+
+    if _export_plan(settings) is None:
+        return None
     exports: list = []
+    todo: list[str] = []
     for e in entries:
         if not e.rel.endswith(".py") or e.size >= 4_000_000:
             continue
@@ -116,15 +165,19 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
             if got is not None:  # this file's exports, from the cache: not read again
                 exports += got
                 continue
-        try:
-            data = (root / e.rel).read_bytes()
-        except OSError:
+        todo.append(e.rel)
+    want_hash = store is not None
+    if pool is not None and len(todo) >= 64:
+        tasks = [(todo[i:i + 32], want_hash) for i in range(0, len(todo), 32)]
+        found = (x for part in pool.imap_unordered(_work_exports, tasks) for x in part)
+    else:
+        found = (_exports_of(root, rel, settings, want_hash) for rel in todo)
+    for x in found:
+        if x is None:
             continue
-        got = project.file_exports(e.rel, data, cares) if imports_one(data) else []
+        rel, h, got = x
         if store is not None:
-            from migrate.cache import digest
-
-            store.put_project_exports(e.rel, h or digest(data), got)
+            store.put_project_exports(rel, h, got)  # keyed by the bytes that were read
         exports += got
     index = project.from_exports(exports)
     return index if index.exports else None
@@ -156,24 +209,38 @@ def iter_results(root: Path, entries: list[discover.Entry], settings: Settings, 
 
 
 def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int, want_diffs: bool,
-          project=None):
+          project=None, pool=None):
+    """`pool`: one from start_pool, already running (its workers start while the caller builds the
+    project index); otherwise one is started here when the work is worth it."""
     ordered = sorted(entries, key=lambda e: (-e.size, e.rel))
     rels = [e.rel for e in ordered]
-    if jobs <= 1 or len(rels) < 2 * jobs:
+    if pool is None and (jobs <= 1 or len(rels) < 2 * jobs):
         for rel in rels:
             yield _one(root, rel, settings, want_diffs, project)
         return
+    import pickle
+
+    blob = pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL) if project is not None else None
+    # small chunks: sizes fall steeply (largest first), so big chunks would leave one worker
+    # with the tail; 4 files per task keeps the pipe traffic low all the same
+    chunk = max(1, min(4, len(rels) // (jobs * 16)))
+    tasks = [(rel, blob) for rel in rels]
+    if pool is not None:
+        yield from pool.imap_unordered(_work, tasks, chunksize=chunk)
+        return
+    with start_pool(root, settings, jobs, want_diffs) as own:
+        yield from own.imap_unordered(_work, tasks, chunksize=chunk)
+
+
+def start_pool(root: Path, settings: Settings, jobs: int, want_diffs: bool):
+    """N worker processes, returned at once: they import the pipeline while the caller goes on."""
     import multiprocessing as mp
 
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
     if os.name == "posix":
         # import the pipeline once in the fork server, not once per worker
         ctx.set_forkserver_preload(["migrate.runner", "migrate.lang.python"])
-    # small chunks: sizes fall steeply (largest first), so big chunks would leave one worker
-    # with the tail; 4 files per task keeps the pipe traffic low all the same
-    chunk = max(1, min(4, len(rels) // (jobs * 16)))
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs, project)) as pool:
-        yield from pool.imap_unordered(_work, rels, chunksize=chunk)
+    return ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs))
 
 
 def default_jobs() -> int:
@@ -234,9 +301,15 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         write_s += timing.clock() - tw
 
     misses = todo
+    pool = None  # started before the project index when most files will go to the workers
+
+    def early_pool(unknown: int):
+        return start_pool(src, settings, jobs, want_diffs) if jobs > 1 and unknown >= 2 * jobs else None
+
     if cache_dir is None:
+        pool = early_pool(len(todo))
         tp = timing.clock()
-        project = project_index(src, todo, settings)
+        project = project_index(src, todo, settings, pool=pool)
         times["project"] = timing.clock() - tp
         pfp = ""
     else:
@@ -250,10 +323,11 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
                     hashes[e.rel] = cache_mod.digest((src / e.rel).read_bytes())
                 except OSError:
                     pass
+        pool = early_pool(len(todo) - len(hashes))
         tp = timing.clock()
         # results depend on the project's re-exports too (another file's imports): they are part
         # of each cached result's key
-        project = project_index(src, todo, settings, hashes=hashes, store=store)
+        project = project_index(src, todo, settings, hashes=hashes, store=store, pool=pool)
         times["project"] = timing.clock() - tp
         pfp = project.fingerprint() if project is not None else ""
         misses = []
@@ -268,12 +342,16 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
 
     tm = timing.clock()
     stages: dict[str, float] = {}
-    for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs, project):
-        for k, v in spent.items():
-            stages[k] = stages.get(k, 0.0) + v
-        if store is not None and content_hash is not None:
-            store.put(r.path, content_hash + pfp, r)
-        finish(r)
+    try:
+        for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs, project, pool):
+            for k, v in spent.items():
+                stages[k] = stages.get(k, 0.0) + v
+            if store is not None and content_hash is not None:
+                store.put(r.path, content_hash + pfp, r)
+            finish(r)
+    finally:
+        if pool is not None:
+            pool.terminate()
     times["migrate_wall"] = timing.clock() - tm
     # per-file stages, summed over the worker processes (CPU-seconds, not wall)
     times["prefilter"] = stages.get("prefilter", 0.0)

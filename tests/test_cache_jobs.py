@@ -198,3 +198,34 @@ def test_a_re_export_change_in_another_file_invalidates_its_importers(tmp_path):
     assert third.cache["misses"] == len(third.results)  # the index changed: nothing served stale
     _, fresh = do_run(src, tmp_path / "fresh")
     assert rep3 == fresh
+
+
+def test_the_re_export_pre_pass_in_the_workers_matches_one_process(tmp_path):
+    """With enough Python files the pre-pass reads them in the worker pool (started before it): the
+    index, the findings that depend on it and the per-file cache of re-exports are the same as in
+    one process."""
+    src = tmp_path / "src"
+    (src / "pkg" / "layers").mkdir(parents=True)
+    (src / "pkg" / "__init__.py").write_text("")
+    for i in range(90):  # a package of ordinary modules, a few of which use apex directly
+        extra = "from apex.normalization import FusedLayerNorm\n" if i % 30 == 0 else ""
+        (src / "pkg" / "layers" / f"block_{i}.py").write_text(
+            f"import torch\n{extra}\n\ndef block_{i}(x):\n    return torch.relu(x) * {i}\n")
+    dist = src / "pkg" / "dist_utils.py"
+    dist.write_text("try:\n    from apex import amp\nexcept ImportError:\n    amp = None\n")
+    (src / "pkg" / "main.py").write_text("from .dist_utils import amp\nmodel, opt = amp.initialize(model, opt)\n")
+
+    def apex_uses(rep):
+        return sorted((f["path"], f["line"]) for f in rep["findings"] if f["rule"] == "apex")
+
+    _, one = do_run(src, tmp_path / "one", jobs=1)
+    assert ("pkg/main.py", 2) in apex_uses(one) and len(apex_uses(one)) == 5
+    cdir = tmp_path / "cache"
+    first, two = do_run(src, tmp_path / "two", jobs=2, cache_dir=cdir)
+    assert two == one and first.cache["misses"] == len(first.results)
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    again, rep = do_run(src, tmp_path / "two", jobs=2, cache_dir=cdir)
+    assert again.cache["misses"] == 0 and rep == one
+    dist.write_text("amp = None\n")
+    third, rep3 = do_run(src, tmp_path / "two", jobs=2, cache_dir=cdir)
+    assert ("pkg/main.py", 2) not in apex_uses(rep3) and len(apex_uses(rep3)) == 3
