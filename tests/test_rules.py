@@ -2,6 +2,7 @@
 
 import re
 
+import hypothesis
 import pytest
 
 from migrate import tables
@@ -158,3 +159,19 @@ def test_aliased_imports_are_still_resolved():
     src = b"from apex import amp\nfrom torch import nn\n\ndef setup(model, opt):\n    return amp.initialize(nn.Sequential(model), opt)\n"
     r = migrate_file("m.py", src, Settings())
     assert [(f.rule, f.line) for f in r.findings] == [("apex", 1), ("apex", 5)]
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    text=hypothesis.strategies.text(alphabet="cudaCUDA_ntorchx.( )\n'\"", max_size=120),
+    words=hypothesis.strategies.sets(hypothesis.strategies.sampled_from(
+        ["cuda", "torch.cuda", "cudnn", "nccl", "amp", "tc", "cu", "da_", "to", "torch"]), min_size=1, max_size=6),
+)
+def test_word_hits_are_what_the_alternation_finds(text, words):
+    """The Python handler finds trigger words with one bytes.find pass per word; the spans must be
+    exactly those of the regex alternation (longest first) it replaced, overlaps and ties included."""
+    from migrate.lang.python import word_hits
+
+    low = text.lower().encode()
+    rx = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True)))
+    assert word_hits(low, {w.encode() for w in words}) == [m.span() for m in rx.finditer(low)]

@@ -105,21 +105,38 @@ def migrate(ctx: FileContext) -> None:
     _drop_npu_aware(pf)
 
 
+def word_hits(low: bytes, words: set[bytes]) -> list[tuple[int, int]]:
+    """The (start, end) spans a regex alternation of `words` (longest first) finds in `low`: leftmost
+    matches that do not overlap, the longest at a tie. ASCII case-insensitive, as the prefilter: the
+    caller lower-cases both (same offsets). One `bytes.find` pass per word is ~2x faster than the
+    alternation, whose engine tries every word at every position."""
+    found = []
+    for w in words:
+        i = low.find(w)
+        while i != -1:
+            found.append((i, -len(w)))
+            i = low.find(w, i + 1)
+    found.sort()
+    hits, last = [], 0
+    for start, neg in found:
+        if start >= last:
+            last = start - neg
+            hits.append((start, last))
+    return hits
+
+
 def _scan(pf: PyFile, words, chain_rules, unresolved_rules, string_rules) -> None:
     ctx, root = pf.ctx, pf.root
     plan: dict[str, list] = {}  # qualname -> the chain rules that act on it (`relevant`)
-    # ASCII case-insensitive, as the prefilter: search the lower-cased bytes (same offsets) with a
-    # plain alternation, much faster than re.IGNORECASE
-    rx = re.compile(b"|".join(re.escape(w.lower().encode()) for w in sorted(words, key=len, reverse=True)))
     seen_chains: set[tuple[int, int]] = set()
     seen_strings: set[int] = set()
-    hits = list(rx.finditer(ctx.source.lower()))
+    hits = word_hits(ctx.source.lower(), {w.lower().encode() for w in words})
     if len(hits) > _MANY_HITS:
         # Many hits make tree-sitter's parent walks cost hits x depth; files Python itself rejects
         # (too deeply nested, Python 2) are turned away before that, not after minutes of work.
         _reject_unless_python_parses(ctx)
-    for m in hits:
-        node = root.descendant_for_byte_range(m.start(), m.end())
+    for start, end in hits:
+        node = root.descendant_for_byte_range(start, end)
         if node is None:
             continue
         t = node.type
