@@ -29,14 +29,21 @@ def _plan(rules) -> tuple:
     if plan is None:
         always = any(not r.triggers for r in rules)
         words = sorted({w.lower().encode() for r in rules if not r.prefilter for w in r.triggers}, key=len)
-        # rules with a `prefilter` regex: a trigger word AND the regex (both on lower-cased bytes)
-        gated = tuple((tuple(w.lower().encode() for w in r.triggers), re.compile(r.prefilter.encode()))
-                      for r in rules if r.prefilter and r.triggers)
         # drop a word that contains a shorter one: the shorter one finds every such file
         kept: list[bytes] = []
         for w in words:
             if not any(k in w for k in kept):
                 kept.append(w)
+        # rules with a `prefilter` regex: a trigger word AND the regex (both on lower-cased bytes).
+        # They are tried only when no kept word is in the file, so a trigger that contains a kept
+        # word cannot be there either: it is left out, and a rule left with none is dropped.
+        gated = []
+        for r in rules:
+            if r.prefilter and r.triggers:
+                trig = tuple(t for t in (w.lower().encode() for w in r.triggers) if not any(k in t for k in kept))
+                if trig:
+                    gated.append((trig, re.compile(r.prefilter.encode())))
+        gated = tuple(gated)
         plan = _PLANS[key] = (always, tuple(kept), gated)
     return plan
 
