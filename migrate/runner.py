@@ -239,7 +239,7 @@ def start_pool(root: Path, settings: Settings, jobs: int, want_diffs: bool):
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
     if os.name == "posix":
         # import the pipeline once in the fork server, not once per worker
-        ctx.set_forkserver_preload(["migrate.runner", "migrate.lang.python"])
+        ctx.set_forkserver_preload(["migrate.runner", "migrate.warm"])
     return ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs))
 
 
