@@ -41,7 +41,7 @@ print("hipify_cpu", time.process_time() - c)
 print("hipify_seconds", time.perf_counter() - t)
 """
 
-STAGES = ("discover", "cache", "prefilter", "parse", "rewrite", "diff", "migrate_wall", "write", "report")
+STAGES = ("discover", "project", "cache", "prefilter", "parse", "rewrite", "diff", "migrate_wall", "write", "report")
 
 
 def migrate_cmd(src: Path, out: Path, jobs: int, extra=()) -> list[str]:
