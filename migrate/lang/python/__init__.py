@@ -11,7 +11,7 @@ from functools import cached_property
 from migrate import timing
 from migrate.context import FileContext, SkipFile
 from migrate.lang.python import matchers, setup_py  # noqa: F401 - setup_py registers its matcher
-from migrate.lang.python.index import FILE_QUERY, Index
+from migrate.lang.python.index import Index, import_statements, py2_statements
 from migrate.lang.python.tsutil import captures, parser, text
 from migrate.model import Edit
 from migrate.textio import line_ending
@@ -25,11 +25,11 @@ _SKIP_PARENTS = {"function_definition", "class_definition", "parameters", "dotte
 class PyFile:
     """Per-file analysis state shared by the matchers."""
 
-    def __init__(self, ctx: FileContext, tree, caps: dict | None = None):
+    def __init__(self, ctx: FileContext, tree, imports: list | None = None):
         self.ctx = ctx
         self.tree = tree
         self.root = tree.root_node
-        self.index = Index.build(self.root, ctx.project, ctx.path, caps)
+        self.index = Index.build(self.root, ctx.project, ctx.path, imports)
 
     def newline_at(self, offset: int) -> str:
         """The line ending of the line at `offset` (files with mixed endings keep them)."""
@@ -67,11 +67,11 @@ def migrate(ctx: FileContext) -> None:
     if root.has_error:
         line = _first_error_line(root)
         raise SkipFile(f"does not parse as Python 3 (syntax error near line {line}); copied unchanged")
-    caps = captures(FILE_QUERY, root)  # imports, print/exec statements, bindings: one walk
-    py2 = caps.get("py2", [])
+    py2 = py2_statements(root, ctx.source)
     if py2:
-        raise SkipFile(f"Python 2 syntax (print/exec statement at line {py2[0].start_point[0] + 1}); copied unchanged")
-    pf = PyFile(ctx, tree, caps)
+        line = min(n.start_point[0] for n in py2) + 1
+        raise SkipFile(f"Python 2 syntax (print/exec statement at line {line}); copied unchanged")
+    pf = PyFile(ctx, tree, import_statements(root, ctx.source))
     ctx._pyfile = pf  # finalize() reuses the tree and import index of the unchanged source
     active = [(r, matchers.get(r.matcher)) for r in ctx.rules.values()]
     if ctx.settings.shim:
