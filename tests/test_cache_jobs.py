@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from migrate import cache, runner
@@ -229,3 +230,20 @@ def test_the_re_export_pre_pass_in_the_workers_matches_one_process(tmp_path):
     dist.write_text("amp = None\n")
     third, rep3 = do_run(src, tmp_path / "two", jobs=2, cache_dir=cdir)
     assert ("pkg/main.py", 2) not in apex_uses(rep3) and len(apex_uses(rep3)) == 3
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(hypothesis.strategies.lists(hypothesis.strategies.sampled_from(
+    ["from", "import", "apex", "apex.amp", ".apex", "my_apex", "flash_attn", "torch", " ", "\t", "\n", "x", ",",
+     "(", "\\", "#", "=", ";"]), max_size=40))
+def test_the_pre_pass_line_test_is_the_regex_it_replaced(parts):
+    """The pre-pass looks for an import line naming a CUDA-only library from the `from`/`import`
+    keywords; it must say what a line-by-line regex says."""
+    import re
+
+    imports_one, _ = runner._export_plan(Settings())
+    data = "".join(parts).encode()
+    lines = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.M)
+    lib = re.compile(rb"(?<![\w.])(?:amp_C|apex|bitsandbytes|cupy|cupyx|deepspeed|flash_attn|numba|pycuda|pynvml"
+                     rb"|triton|xformers)\b")
+    assert imports_one(data) == any(lib.search(m.group()) for m in lines.finditer(data))
