@@ -315,43 +315,43 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     def early_pool(unknown: int):
         return start_pool(src, settings, jobs, want_diffs) if jobs > 1 and unknown >= 2 * jobs else None
 
-    if cache_dir is None:
-        pool = early_pool(len(todo))
-        tp = timing.clock()
-        project = project_index(src, todo, settings, pool=pool)
-        times["project"] = timing.clock() - tp
-        pfp = ""
-    else:
-        from migrate import cache as cache_mod
+    try:  # the pool (when started early) is stopped however this ends
+        if cache_dir is None:
+            pool = early_pool(len(todo))
+            tp = timing.clock()
+            project = project_index(src, todo, settings, pool=pool)
+            times["project"] = timing.clock() - tp
+            pfp = ""
+        else:
+            from migrate import cache as cache_mod
 
-        store = cache_mod.Cache(cache_dir, cache_mod.fingerprint(settings))
-        hashes: dict[str, str] = {}
-        for e in todo:  # one read per file the cache knows; the others go to the workers
-            if store.known(e.rel):
-                try:
-                    hashes[e.rel] = cache_mod.digest((src / e.rel).read_bytes())
-                except OSError:
-                    pass
-        pool = early_pool(len(todo) - len(hashes))
-        tp = timing.clock()
-        # results depend on the project's re-exports too (another file's imports): they are part
-        # of each cached result's key
-        project = project_index(src, todo, settings, hashes=hashes, store=store, pool=pool)
-        times["project"] = timing.clock() - tp
-        pfp = project.fingerprint() if project is not None else ""
-        misses = []
-        for e in todo:
-            h = hashes.get(e.rel)
-            hit = store.get(e.rel, h + pfp) if h is not None else None
-            if hit is None:
-                misses.append(e)
-            else:
-                finish(hit)
-        times["cache"] = timing.clock() - t1 - write_s - times["project"]
+            store = cache_mod.Cache(cache_dir, cache_mod.fingerprint(settings))
+            hashes: dict[str, str] = {}
+            for e in todo:  # one read per file the cache knows; the others go to the workers
+                if store.known(e.rel):
+                    try:
+                        hashes[e.rel] = cache_mod.digest((src / e.rel).read_bytes())
+                    except OSError:
+                        pass
+            pool = early_pool(len(todo) - len(hashes))
+            tp = timing.clock()
+            # results depend on the project's re-exports too (another file's imports): they are part
+            # of each cached result's key
+            project = project_index(src, todo, settings, hashes=hashes, store=store, pool=pool)
+            times["project"] = timing.clock() - tp
+            pfp = project.fingerprint() if project is not None else ""
+            misses = []
+            for e in todo:
+                h = hashes.get(e.rel)
+                hit = store.get(e.rel, h + pfp) if h is not None else None
+                if hit is None:
+                    misses.append(e)
+                else:
+                    finish(hit)
+            times["cache"] = timing.clock() - t1 - write_s - times["project"]
 
-    tm = timing.clock()
-    stages: dict[str, float] = {}
-    try:
+        tm = timing.clock()
+        stages: dict[str, float] = {}
         for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs, project, pool):
             for k, v in spent.items():
                 stages[k] = stages.get(k, 0.0) + v

@@ -59,7 +59,6 @@ def py2_statements(root, source: bytes) -> list:
 
 
 _PARAMETER_TYPES = frozenset({"parameters", "default_parameter", "typed_parameter", "typed_default_parameter"})
-_EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
