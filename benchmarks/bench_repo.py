@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -73,6 +74,9 @@ def main() -> int:
     print(f"machine: {machine()}")
     work = Path(tempfile.mkdtemp(prefix="migrate-bench-", dir=args.work))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # as installed: pip writes .pyc files at install time, so a run never compiles migrate's source
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "migrate")], env=env, check=True)
     cold, warm, hip, rss, cpu, hip_cpu = [], [], [], [], [], []
     split = []
     report = {}
