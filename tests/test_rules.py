@@ -122,10 +122,15 @@ def test_re_compile_alone_is_not_sent_to_the_parser():
     rules = select(rules_for("python"))
     tok = b"import re\nimport torch\n\nSPLIT = re.compile(r'\\s+')\n\ndef split(text):\n    return SPLIT.split(text)\n"
     assert not prefilter.wants(tok, rules)
+    # `from torch import nn` (in every model file) does not reach torch.compile
+    model = b"import re\nfrom torch import nn\n\nclass M(nn.Module):\n    _can_compile_fullgraph = True\n    PAT = re.compile('x')\n"
+    assert not prefilter.wants(model, rules)
     for use in (b"import torch\nstep = torch.compile(step)\n",
                 b"import torch\n@torch \\\n    .compile\ndef step(x):\n    return x\n",
                 b"import os, torch as T\nstep = T.compile(step)\n",
-                b"from torch import (\n    compile,\n)\nstep = compile(step)\n"):
+                b"from torch import (\n    compile,\n)\nstep = compile(step)\n",
+                b"from torch import nn, \\\n    compile as jit\nstep = jit(step)\n",
+                b"from torch import compile\nstep = compile(step)\n"):
         assert prefilter.wants(use, rules), use
 
 
