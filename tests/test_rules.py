@@ -113,47 +113,41 @@ def test_plain_torch_code_is_not_sent_to_the_parser():
     assert not prefilter.wants(plain, rules)
 
 
-def test_re_compile_alone_is_not_sent_to_the_parser():
-    """`compile` (torch-compile-backend's trigger) is in every `re.compile`; the rule's `prefilter`
-    regex keeps such files below the prefilter, and lets every way to reach torch.compile through."""
-    from migrate import prefilter
-    from migrate.ruleset import rules_for
-
-    rules = select(rules_for("python"))
-    tok = b"import re\nimport torch\n\nSPLIT = re.compile(r'\\s+')\n\ndef split(text):\n    return SPLIT.split(text)\n"
-    assert not prefilter.wants(tok, rules)
+# Rules whose trigger is a common word or is inside other names carry a `prefilter` regex: a file
+# with the word but no way to reach the rule's API stays below the prefilter (False), and every
+# way to reach it still gets through (True).
+_GATED = [
+    # `compile` (torch-compile-backend's trigger) is in every `re.compile`
+    ("re.compile", b"import re\nimport torch\n\nSPLIT = re.compile(r'\\s+')\n\ndef split(text):\n    return SPLIT.split(text)\n", False),
     # `from torch import nn` (in every model file) does not reach torch.compile
-    model = b"import re\nfrom torch import nn\n\nclass M(nn.Module):\n    _can_compile_fullgraph = True\n    PAT = re.compile('x')\n"
-    assert not prefilter.wants(model, rules)
-    for use in (b"import torch\nstep = torch.compile(step)\n",
-                b"import torch\n@torch \\\n    .compile\ndef step(x):\n    return x\n",
-                b"import os, torch as T\nstep = T.compile(step)\n",
-                b"from torch import (\n    compile,\n)\nstep = compile(step)\n",
-                b"from torch import nn, \\\n    compile as jit\nstep = jit(step)\n",
-                b"from torch import compile\nstep = compile(step)\n"):
-        assert prefilter.wants(use, rules), use
+    ("from torch import nn", b"import re\nfrom torch import nn\n\nclass M(nn.Module):\n    _can_compile_fullgraph = True\n    PAT = re.compile('x')\n", False),
+    ("torch.compile", b"import torch\nstep = torch.compile(step)\n", True),
+    ("split decorator", b"import torch\n@torch \\\n    .compile\ndef step(x):\n    return x\n", True),
+    ("alias of torch", b"import os, torch as T\nstep = T.compile(step)\n", True),
+    ("from torch import (compile)", b"from torch import (\n    compile,\n)\nstep = compile(step)\n", True),
+    ("continued import line", b"from torch import nn, \\\n    compile as jit\nstep = jit(step)\n", True),
+    ("from torch import compile", b"from torch import compile\nstep = compile(step)\n", True),
+    # transformers models say `_supports_flash_attn = True`: library names inside other names
+    ("names inside names", b"from ...modeling_utils import PreTrainedModel\n\n"
+     b"class LlamaPreTrainedModel(PreTrainedModel):\n    _supports_flash_attn = True\n"
+     b"    _supports_sdpa = True\n    _can_compile_fullgraph = True\n\n"
+     b"def _use_flash_attn_kwargs(config, _apex_style=False):\n    return {}\n", False),
+    ("flash_attn import", b"from flash_attn import flash_attn_func\n", True),
+    ("import list", b"import os,flash_attn\n", True),
+    ("feature check", b"from .utils import is_flash_attn_2_available\nif is_flash_attn_2_available():\n    pass\n", True),
+    ("xformers", b"import xformers.ops as xops\n", True),
+    ("apex", b"from apex import amp\n", True),
+    ("amp_C", b"import amp_C\n", True),
+    ("apex feature check", b"if is_apex_available():\n    pass\n", True),
+]
 
 
-def test_library_names_inside_other_names_are_not_sent_to_the_parser():
-    """transformers models say `_supports_flash_attn = True`: the flash-attn, apex and feature-check
-    rules' `prefilter` regexes keep such files below the prefilter and let every use through."""
+@pytest.mark.parametrize("text,wanted", [c[1:] for c in _GATED], ids=[c[0] for c in _GATED])
+def test_gated_triggers_send_only_files_that_can_reach_the_api(text, wanted):
     from migrate import prefilter
     from migrate.ruleset import rules_for
 
-    rules = select(rules_for("python"))
-    model = (b"from ...modeling_utils import PreTrainedModel\n\n"
-             b"class LlamaPreTrainedModel(PreTrainedModel):\n    _supports_flash_attn = True\n"
-             b"    _supports_sdpa = True\n    _can_compile_fullgraph = True\n\n"
-             b"def _use_flash_attn_kwargs(config, _apex_style=False):\n    return {}\n")
-    assert not prefilter.wants(model, rules)
-    for use in (b"from flash_attn import flash_attn_func\n",
-                b"import os,flash_attn\n",
-                b"from .utils import is_flash_attn_2_available\nif is_flash_attn_2_available():\n    pass\n",
-                b"import xformers.ops as xops\n",
-                b"from apex import amp\n",
-                b"import amp_C\n",
-                b"if is_apex_available():\n    pass\n"):
-        assert prefilter.wants(use, rules), use
+    assert prefilter.wants(text, select(rules_for("python"))) is wanted
 
 
 def test_aliased_imports_are_still_resolved():
