@@ -62,7 +62,13 @@ def main(args) -> int:
     if cache_dir is not None:
         ignore_folder(base / ".migrate")
 
+    import threading
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from migrate.report import render
+
+    threading.Thread(target=render.compile_templates, name="migrate-report-templates", daemon=True).start()
 
     with Progress(TextColumn("[bold]migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[current]}", style="dim"), console=err_con, transient=True,

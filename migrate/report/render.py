@@ -90,6 +90,17 @@ def _env(autoescape: bool):
     return env
 
 
+def compile_templates() -> None:
+    """Compile the report templates (~0.1 s). `migrate run` calls it in a thread while the files
+    are migrated, so the report at the end does not wait for jinja2's compiler. An error is left
+    for the real render to report."""
+    try:
+        _env(False).get_template("report.md.j2")
+        _env(True).get_template("report.html.j2")
+    except Exception:  # noqa: BLE001 - rendering raises it again, with its message, where it counts
+        pass
+
+
 def _render(name: str, report: dict, autoescape: bool) -> str:
     from migrate.report.model import view
 
