@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -234,11 +235,8 @@ def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: i
     # with the tail; 4 files per task keeps the pipe traffic low all the same
     chunk = max(1, min(4, len(rels) // (jobs * 16)))
     tasks = [(rel, blob) for rel in rels]
-    if pool is not None:
-        yield from pool.imap_unordered(_work, tasks, chunksize=chunk)
-        return
-    with start_pool(root, settings, jobs, want_diffs) as own:
-        yield from own.imap_unordered(_work, tasks, chunksize=chunk)
+    with nullcontext(pool) if pool is not None else start_pool(root, settings, jobs, want_diffs) as workers:
+        yield from workers.imap_unordered(_work, tasks, chunksize=chunk)
 
 
 def start_pool(root: Path, settings: Settings, jobs: int, want_diffs: bool):

@@ -103,7 +103,8 @@ class Index:
 
     @classmethod
     def build(cls, root, project=None, path: str = "", stmts: list | None = None) -> "Index":
-        """`stmts`: the tree's import statements (import_statements), when the caller has them."""
+        """`stmts`: the tree's import statements in document order (import_statements), when the
+        caller has them."""
         idx = cls(root)
         if stmts is None:
             stmts = import_statements(root, root.text)
@@ -117,7 +118,6 @@ class Index:
                     names = [n for n in names if n.local not in replaced] + extra
             for imp in names:
                 idx.imports.setdefault(imp.local, []).append(imp)
-        idx.import_nodes.sort(key=lambda n: n.start_byte)
         return idx
 
     def binding(self, name: str, at) -> ImportedName | None:
