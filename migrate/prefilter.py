@@ -23,17 +23,22 @@ def trigger_regex(words: frozenset[str]) -> re.Pattern[bytes] | None:
     return re.compile(b"|".join(alternatives))
 
 
+def shortest_cover(words) -> list[bytes]:
+    """The words less those that contain a shorter one, which finds every file they are in;
+    shortest first."""
+    kept: list[bytes] = []
+    for w in sorted(set(words), key=len):
+        if not any(k in w for k in kept):
+            kept.append(w)
+    return kept
+
+
 def _plan(rules) -> tuple:
     key = tuple(r.id for r in rules)
     plan = _PLANS.get(key)
     if plan is None:
         always = any(not r.triggers for r in rules)
-        words = sorted({w.lower().encode() for r in rules if not r.prefilter for w in r.triggers}, key=len)
-        # drop a word that contains a shorter one: the shorter one finds every such file
-        kept: list[bytes] = []
-        for w in words:
-            if not any(k in w for k in kept):
-                kept.append(w)
+        kept = shortest_cover(w.lower().encode() for r in rules if not r.prefilter for w in r.triggers)
         # rules with a `prefilter` regex: a trigger word AND the regex (both on lower-cased bytes).
         # They are tried only when no kept word is in the file, so a trigger that contains a kept
         # word cannot be there either: it is left out, and a rule left with none is dropped.

@@ -150,6 +150,44 @@ def test_gated_triggers_send_only_files_that_can_reach_the_api(text, wanted):
     assert prefilter.wants(text, select(rules_for("python"))) is wanted
 
 
+# The re-export prefilter (ProjectIndex.mentioned_in) against what the resolver takes: (path, text,
+# sent to the parser). Index.build takes a project name only from `from MODULE import NAME` with
+# MODULE the exporting module, so a file that merely names NAME is not sent. transformers
+# re-exports `RotaryEmbedding`, `triton` and `FusedRMSNorm`: ~150 model files named one of them.
+_EXPORTS = (("transformers.models.t5.modeling_t5", "FusedRMSNorm", "apex.normalization.FusedRMSNorm"),
+            ("transformers.integrations.finegrained_fp8", "triton", "triton"),
+            ("pkg", "amp", "apex.amp"))
+_MENTIONS = [
+    ("own class of that name", "transformers/models/mt5/modeling_mt5.py",
+     "from torch import nn\n\n\nclass FusedRMSNorm(nn.Module):\n    pass\n", False),
+    ("the name from another module", "transformers/models/bloom/modeling_bloom.py",
+     "from ...utils import is_triton_available\n\nif is_triton_available():\n    import triton\n", False),
+    ("relative", "transformers/models/mt5/modeling_mt5.py",
+     "from ..t5.modeling_t5 import FusedRMSNorm\n\nnorm = FusedRMSNorm(8)\n", True),
+    ("absolute, in parentheses", "examples/train.py",
+     "from transformers.models.t5.modeling_t5 import (\n    T5Block,\n    FusedRMSNorm as Norm,\n)\n", True),
+    ("continued line", "examples/train.py",
+     "from transformers.integrations.finegrained_fp8 \\\n    import triton\n", True),
+    ("package, bare relative", "pkg/train.py", "from . import amp\namp.initialize(m, o)\n", True),
+    ("package, dots apart", "pkg/sub/train.py", "from .. import (amp)\n", True),
+    ("package, absolute", "train.py", "from pkg import amp\n", True),
+]
+
+
+@pytest.mark.parametrize("path,text,sent", [c[1:] for c in _MENTIONS], ids=[c[0] for c in _MENTIONS])
+def test_re_export_prefilter_sends_every_file_the_resolver_takes_names_from(path, text, sent):
+    from migrate.lang.python.index import Index
+    from migrate.lang.python.project import from_exports
+    from migrate.lang.python.tsutil import parser
+
+    project = from_exports(_EXPORTS)
+    data = text.encode()
+    index = Index.build(parser().parse(data).root_node, project, path)
+    resolved = any(c.via_project for cands in index.imports.values() for c in cands)
+    assert resolved is sent  # the table says what the resolver does
+    assert project.mentioned_in(data) is sent
+
+
 def test_aliased_imports_are_still_resolved():
     """An import that hides the trigger word (`amp` for apex.amp) still makes its uses hits."""
     from migrate.core import migrate_file

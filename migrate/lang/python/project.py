@@ -51,19 +51,28 @@ class ProjectIndex:
         return pairs.get((module, name))
 
     def mentioned_in(self, data: bytes) -> bool:
-        """Whether a file may import one of the re-exported names (a prefilter, like trigger words)."""
-        rx = self._map.get("__rx__")
-        if rx is None:
+        """Whether a file may import one of the re-exported names (a prefilter, like trigger words).
+        Index.build only takes them from `from MODULE import NAME` with MODULE the exporting module,
+        written absolute or relative: so a file must name NAME and also the last part of MODULE
+        (`from .dist_utils import amp`, `from pkg.dist_utils import amp`), unless it has a bare
+        relative import (`from . import amp`, `from .. import amp`), whose module is not written.
+        A name alone sends too much: transformers re-exports `RotaryEmbedding` and `triton`."""
+        if not self.exports:
+            return False
+        plan = self._map.get("__plan__")
+        if plan is None:
+            from migrate.prefilter import shortest_cover
+
             names = sorted({n for _m, n, _q in self.exports}, key=len, reverse=True)
-            rx = self._map["__rx__"] = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-            # plain substring searches first (much faster than the alternation): the regex can
-            # only match where one of the names is; a shorter name that is in a longer one suffices
-            words: list[bytes] = []
-            for w in sorted((n.encode() for n in names), key=len):
-                if not any(k in w for k in words):
-                    words.append(w)
-            self._map["__words__"] = words
-        if not self.exports or not any(w in data for w in self._map["__words__"]):
+            rx = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+            plan = self._map["__plan__"] = (shortest_cover(n.encode() for n in names), rx,
+                                            shortest_cover(m.rsplit(".", 1)[-1].encode() for m, _n, _q in self.exports))
+        names, rx, modules = plan
+        # plain substring searches first (much faster than the regexes): each can only match
+        # where one of the words is; a shorter word that is in a longer one suffices
+        if not any(w in data for w in names):
+            return False
+        if not any(w in data for w in modules) and _BARE_RELATIVE.search(data) is None:
             return False
         return rx.search(data) is not None
 
@@ -71,6 +80,10 @@ class ProjectIndex:
         import hashlib
 
         return hashlib.sha256(repr(self.exports).encode()).hexdigest()[:16]
+
+
+# `from . import x`, `from .. import x`, `from . . import x`, over a line continuation
+_BARE_RELATIVE = re.compile(rb"\bfrom(?:\s|\\\r?\n)*\.(?:[.\s]|\\\r?\n)*import\b")
 
 
 def build(files, cares) -> ProjectIndex:
