@@ -241,13 +241,27 @@ def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: i
 
 def start_pool(root: Path, settings: Settings, jobs: int, want_diffs: bool):
     """N worker processes, returned at once: they import the pipeline while the caller goes on."""
+    return _context().Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs))
+
+
+def _context():
     import multiprocessing as mp
 
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
     if os.name == "posix":
         # import the pipeline once in the fork server, not once per worker
         ctx.set_forkserver_preload(["migrate.runner", "migrate.warm"])
-    return ctx.Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs))
+    return ctx
+
+
+def boot_fork_server() -> None:
+    """Start the fork server now, without waiting for it: it imports the pipeline (~0.25 s) on
+    another core while this process walks the tree, instead of holding up the first worker."""
+    if os.name == "posix":
+        from multiprocessing import forkserver
+
+        _context()
+        forkserver.ensure_running()
 
 
 def default_jobs() -> int:
@@ -264,6 +278,8 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     from migrate import writer
 
     jobs = jobs or default_jobs()
+    if jobs > 1 and (cache_dir is None or not any(cache_dir.glob("index-*.pickle"))):
+        boot_fork_server()  # a cold run: most files will go to the workers
     times: dict[str, float] = {}
     t0 = timing.clock()
     walk = discover.walk(src, settings.exclude)
