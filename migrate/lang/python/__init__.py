@@ -176,19 +176,33 @@ def _scan(pf: PyFile, words, chain_rules, unresolved_rules, string_rules) -> Non
 _NPU_MENTION = re.compile(r"\bnpu\b|is_npu|torch_npu|['\"]npu", re.I)
 
 
+# a path part (or a `_`/`-`/`.`-separated piece of one) that says the file is for Ascend:
+# `backends/triton_ascend/chunk.py`, `ascend_ub_manager.py`, `ops/npu.py`
+_ASCEND_PATH = re.compile(r"(?:^|[/_.-])(?:ascend|npu)(?:[/_.-]|$)", re.I)
+
+
 def _drop_npu_aware(pf: PyFile) -> None:
     """Code that already handles NPU needs no migration: an `if`/`elif` chain with an NPU branch
     (`if x.is_cuda: ... elif x.is_npu: ...`), or a statement whose NPU twin stands next to it
-    (`self.is_cuda = ...` followed by `self.is_npu = ...`). Fixes there would only duplicate it."""
+    (`self.is_cuda = ...` followed by `self.is_npu = ...`). Fixes there would only duplicate it.
+    Rules with the option `aware_in_ascend_files` (Triton kernels) also count a file whose path
+    says it is for Ascend as written for it (flash-linear-attention's `triton_ascend.py` backends)."""
     keep = []
+    ascend = _ASCEND_PATH.search(pf.ctx.path)
+    note = pf.ctx.rules.get("already-npu-aware")
     for f in pf.ctx.findings:
-        if f.edits and _npu_aware(pf, f.start):
-            note = pf.ctx.rules.get("already-npu-aware")
+        rule = pf.ctx.rules.get(f.rule)
+        in_ascend_file = ascend is not None and rule is not None and rule.options.get("aware_in_ascend_files")
+        if in_ascend_file or (f.edits and _npu_aware(pf, f.start)):
             if note is not None:  # still listed, so every CUDA line is accounted for
                 keep.append(f)
                 f.rule, f.edits, f.requires = note.id, (), ()
                 f.severity, f.safety, f.effort = note.severity, note.safety, note.effort
-                f.message = note.message.format(api=f.api or "")
+                if in_ascend_file:
+                    part = ascend.group().strip("/_.-")
+                    f.message = note.options["message_in_ascend_file"].format(api=f.api or "", part=part)
+                else:
+                    f.message = note.message.format(api=f.api or "")
             continue
         keep.append(f)
     pf.ctx.findings = keep

@@ -724,6 +724,16 @@ def _find_entry(rule, qualname: str):
     return None, None
 
 
+def _decorated_by(node):
+    """The decorated_definition whose decorator is `node` (`@x.y` or `@x.y(...)`), else None."""
+    p = node.parent
+    if p is not None and p.type == "call" and p.child_by_field_name("function") == node:
+        p = p.parent
+    if p is None or p.type != "decorator" or p.parent is None or p.parent.type != "decorated_definition":
+        return None
+    return p.parent
+
+
 def _is_assignment_target(node) -> bool:
     p = node.parent
     while p is not None and p.type in ("pattern_list", "tuple_pattern", "list_pattern"):
@@ -767,8 +777,8 @@ class Api:
                     return True
         return False
 
-    def _report(self, pf, rule, node, qualname, entry, edits=(), requires=()):
-        fmt = {"api": qualname, "replace": entry.get("replace", "")}
+    def _report(self, pf, rule, node, qualname, entry, edits=(), requires=(), definition=None):
+        fmt = {"api": qualname, "replace": entry.get("replace", ""), "definition": definition or qualname}
         msg = entry.get("message")
         sugg = entry.get("suggestion")
         enum = lambda cls, key: cls(entry[key]) if key in entry else None  # noqa: E731
@@ -797,6 +807,19 @@ class Api:
             # so it is fixed exactly when the import is (the engine applies identical edits once)
             self._report(pf, rule, chain.top, q, entry, self._import_edits(pf, rule, b.stmt))
             return
+        definition = None
+        if entry.get("once_per_definition"):
+            # a decorator stack (`@triton.autotune(...)`, `@triton.heuristics(...)`, `@triton.jit`)
+            # is one kernel: one finding, at its first decorator this rule reports
+            decorated = _decorated_by(chain.top)
+            if decorated is not None:
+                seen = pf.__dict__.setdefault("_once_per_definition", set())
+                if (rule.id, decorated.start_byte) in seen:
+                    return
+                seen.add((rule.id, decorated.start_byte))
+                name = decorated.child_by_field_name("definition")
+                name = name.child_by_field_name("name") if name is not None else None
+                definition = text(name) if name is not None else None
         edits, requires = (), ()
         target = entry.get("replace")
         if target and q == pat:
@@ -806,7 +829,7 @@ class Api:
                 target = None
             else:
                 edits = [_replace(top, expr)]
-        self._report(pf, rule, chain.top, q, entry, edits, requires)
+        self._report(pf, rule, chain.top, q, entry, edits, requires, definition)
 
     def _import_edits(self, pf, rule, stmt) -> list[Edit]:
         items = pf.index.names_of(stmt)
