@@ -126,6 +126,9 @@ def test_utf16_without_trigger_words_is_still_reported():
     ("import torch\nmodel = Net().cuda(\n", "parse"),  # half-written file
     ("import torch\nx = t.cuda()\ny = `x`\n", "parse"),  # Python 2 backticks
     ("import torch\r\rx = t.cuda()\r", "CR only"),
+    # parses, but Python's compiler refuses it (the symbol table): no import of it could work
+    ("import torch\nnonlocal step\nx = t.cuda()\n", "parse"),
+    ("import torch\n\ndef train(rank):\n    global rank\n    return t.cuda(rank)\n", "parse"),
 ])
 def test_unparseable_python_is_skipped_with_a_reason(source, why):
     r = run(source.encode())

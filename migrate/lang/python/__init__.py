@@ -3,7 +3,6 @@ around them, and let each enabled rule's matcher report findings with fixes."""
 
 from __future__ import annotations
 
-import ast
 import re
 import sys
 from functools import cached_property, lru_cache
@@ -372,15 +371,21 @@ def validate(ctx: FileContext, new_source: bytes) -> str | None:
 
 
 def _python_rejects(source: str) -> str | None:
+    """What Python's parser and symbol table say against `source` (None: nothing). symtable is
+    the cheapest full check the standard library offers: parse and scope analysis without building
+    Python AST objects or bytecode (0.34 s on transformers' 73 changed files, `ast` 0.53 s); it
+    also rejects what the compiler would (`nonlocal` at module level, a name both global and a
+    parameter), which no file that imports can hold."""
     import gc
+    import symtable
     import warnings
 
     gc_was_on = gc.isenabled()
-    gc.disable()  # the AST is a tree (no cycles); the collector would triple the time on big files
+    gc.disable()  # the tables are trees (no cycles); the collector would cost more than the work
     try:
         with warnings.catch_warnings():  # `"\d"` and friends: the user's business, not our output
             warnings.simplefilter("ignore")
-            compile(source, "<migrate>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            symtable.symtable(source, "<migrate>", "exec")
     except SyntaxError as e:
         return f"{e.msg} at line {e.lineno}"
     except (RecursionError, MemoryError):
