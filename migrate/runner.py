@@ -288,6 +288,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     done = 0
     write_s = 0.0
     produced: set[str] = set()  # output paths written from results (not to be copied over)
+    checked: set[str] = set()  # output folders found to be real folders (writer._check_parents)
     seen: set[str] = set()  # files whose result came back (copied or written then)
 
     def finish(r: FileResult) -> None:
@@ -308,7 +309,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         if r.status != "changed" and out is not None and r.path not in produced:
             try:  # the unchanged copy, now, while the workers still run
                 if not writer.same_copy(src / r.path, out / r.path):
-                    writer.copy_file(src / r.path, out / r.path, root=out)
+                    writer.copy_file(src / r.path, out / r.path, root=out, checked=checked)
             except OSError as err:
                 walk.problems.append((r.path, f"not copied to the output: {_os_reason(err)}"))
         r.new_data = None  # written; keep memory flat
@@ -387,7 +388,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
                 elif e.rel not in produced and e.rel not in seen:
                     dst = out / e.rel
                     if not writer.same_copy(src / e.rel, dst):
-                        writer.copy_file(src / e.rel, dst, root=out)
+                        writer.copy_file(src / e.rel, dst, root=out, checked=checked)
                         copied += 1
             except OSError as err:
                 walk.problems.append((e.rel, f"not copied to the output: {_os_reason(err)}"))

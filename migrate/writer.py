@@ -18,19 +18,23 @@ _TMP_SUFFIX = ".migrate-tmp"
 _MISSING = (errno.ENOENT, errno.ENOTDIR)
 
 
-def _check_parents(path: Path, root: Path | None) -> bool:
+def _check_parents(path: Path, root: Path | None, checked: set[str] | None = None) -> bool:
     """Raises when a folder between root and path is a symlink or not a folder; True when every
-    one of them exists (then there is nothing to create)."""
+    one of them exists (then there is nothing to create). `checked`: folders this caller (one run)
+    has already found to be real folders, not looked at again (a tree of 2,000 files in 450
+    folders: 7,000 lstat calls -> 450)."""
     if root is None:
         return False
     try:
         rel = path.relative_to(root)
     except ValueError:
         raise OSError(f"refusing to write {path}: it is outside {root}") from None
-    cur = root
+    cur = str(root)
     folders = rel.parts[:-1]
     for part in folders:
-        cur = cur / part
+        cur = f"{cur}{os.sep}{part}"
+        if checked is not None and cur in checked:
+            continue
         # one lstat per folder (is_symlink + exists + is_dir were three stats for every file)
         try:
             st = os.lstat(cur)
@@ -42,11 +46,13 @@ def _check_parents(path: Path, root: Path | None) -> bool:
             raise OSError(f"refusing to write {path}: the folder {cur} is a symlink")
         if not stat.S_ISDIR(st.st_mode):
             raise OSError(f"refusing to write {path}: {cur} is not a folder")
+        if checked is not None:
+            checked.add(cur)
     return bool(folders) or root.is_dir()
 
 
-def _mkparent(path: Path, root: Path | None) -> None:
-    if not _check_parents(path, root):
+def _mkparent(path: Path, root: Path | None, checked: set[str] | None = None) -> None:
+    if not _check_parents(path, root, checked):
         path.parent.mkdir(parents=True, exist_ok=True)
 
 
@@ -108,13 +114,13 @@ def _copy_bytes(fi: int, fo: int, size: int) -> None:
         os.write(fo, chunk)
 
 
-def copy_file(src: Path, dst: Path, *, root: Path | None = None) -> None:
+def copy_file(src: Path, dst: Path, *, root: Path | None = None, checked: set[str] | None = None) -> None:
     """Copy bytes, mode bits and times (what copy2 keeps, without its xattr calls) through a temp
     file and a rename, on open file descriptors: ~5x less system time than shutil per small file,
     which counts when a tree of thousands of files is copied. A link at `dst` is replaced, never
     written through; `src` must be a regular file (a link there fails: symlinks are copied as
-    links by copy_symlink)."""
-    _mkparent(dst, root)
+    links by copy_symlink). `checked`: see _check_parents."""
+    _mkparent(dst, root, checked)
     fi = os.open(src, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         st = os.fstat(fi)

@@ -95,6 +95,13 @@ def test_writer_refuses_a_symlinked_folder_inside_the_root(tmp_path, outside):
         writer.atomic_write(root / "vendor" / "mod.py", b"pwned", root=root)
     with pytest.raises(OSError, match="symlink"):
         writer.copy_file(outside / "secret.py", root / "vendor" / "new.py", root=root)
+    # a run's memory of folders it found real never covers one it has not seen
+    checked: set[str] = set()
+    (root / "pkg").mkdir()
+    writer.copy_file(outside / "secret.py", root / "pkg" / "a.py", root=root, checked=checked)
+    assert checked == {str(root / "pkg")}
+    with pytest.raises(OSError, match="symlink"):
+        writer.copy_file(outside / "secret.py", root / "vendor" / "new.py", root=root, checked=checked)
     assert (outside / "pkg" / "mod.py").read_bytes() == CUDA
     assert not (outside / "pkg" / "new.py").exists()
     os.symlink(outside / "secret.py", root / "file_link.py")
