@@ -248,7 +248,8 @@ def _result_attribute(chain: Chain) -> str | None:
 
 
 _CUSTOM_CUDA = re.compile(rb"\b(?!torch\b)(\w*[a-z0-9]_cuda\w*|cuda_\w+)\s*(\.\s*\w+\s*)?\(", re.I)
-_CUDA_NAME = re.compile(r"\b(?!is_cuda\b|cuda\b)(\w*cuda\w*)\b", re.I)
+# a name that says CUDA or NVIDIA (`use_cuda`, `IS_NVIDIA`, `is_nvidia_gpu`), not the plain check
+_CUDA_NAME = re.compile(r"\b(?!is_cuda\b|cuda\b)(\w*(?:cuda|nvidia)\w*)\b", re.I)
 
 
 def _enclosing(node, types):
@@ -262,11 +263,14 @@ def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> s
 
     On Ascend such a check must stay False (the portable path runs), so it is not rewritten:
       - the check sits in a function named after a CUDA-only library (is_flash_attn_available) or
-        in one condition/statement with it (`HAS_TRITON and x.is_cuda`);
-      - strict (tensor checks, device-type comparisons): the condition names another CUDA thing
-        (`self._xielu_cuda_obj is not None and x.is_cuda`), the result is stored in a CUDA-named
-        flag (`use_cuda = grad.is_cuda`), or the enclosing function calls a custom CUDA kernel
-        (`rwkv_cuda_kernel.forward(...)`).
+        in one condition/statement with it (`HAS_TRITON and x.is_cuda`), or it is an `if` that
+        only raises, with a message naming one (`raise ValueError("Triton attnres requires CUDA
+        tensors")`);
+      - strict (tensor checks, device-type comparisons): the condition names another CUDA or
+        NVIDIA thing (`self._xielu_cuda_obj is not None and x.is_cuda`, `not IS_NVIDIA or
+        x.device.type != 'cuda'`), the result is stored in a flag named so (`use_cuda =
+        grad.is_cuda`, `IS_NVIDIA = platform == 'cuda'`: on Ascend it must stay False), or the
+        enclosing function calls a custom CUDA kernel (`rwkv_cuda_kernel.forward(...)`).
     """
     func = _enclosing(node, ("function_definition",))
     texts = []
@@ -283,6 +287,11 @@ def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> s
         cond = stmt
     cond_text = text(cond) if cond is not None else ""
     texts.append(cond_text.lower())
+    if stmt.type in ("if_statement", "elif_clause"):
+        body = stmt.child_by_field_name("consequence")
+        first = body.named_children[0] if body is not None and body.named_children else None
+        if first is not None and first.type == "raise_statement":
+            texts.append(text(first).lower())
     for lib in libraries:
         if any(lib in t for t in texts):
             return lib
@@ -296,6 +305,10 @@ def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> s
         m = _CUSTOM_CUDA.search(body)
         if m:
             return f"the custom CUDA kernel `{m.group(1).decode()}`"
+    parts = set(re.split(r"[/_.-]", pf.ctx.path.lower()))
+    lib = next((lib for lib in libraries if lib in parts), None)
+    if lib is not None:  # `backends/gluon.py`, `ops/triton/chunk.py`: the module is that library's path
+        return f"this {lib} module"
     return None
 
 
