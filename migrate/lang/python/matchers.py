@@ -265,7 +265,8 @@ def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> s
       - the check sits in a function named after a CUDA-only library (is_flash_attn_available) or
         in one condition/statement with it (`HAS_TRITON and x.is_cuda`), or it is an `if` that
         only raises, with a message naming one (`raise ValueError("Triton attnres requires CUDA
-        tensors")`);
+        tensors")`), or it is a check (`is_available()`, strict ones below) in a module whose path
+        names one (`backends/gluon.py`, `profile/nvtx.py`, `nn/conv/cugraph/base.py`);
       - strict (tensor checks, device-type comparisons): the condition names another CUDA or
         NVIDIA thing (`self._xielu_cuda_obj is not None and x.is_cuda`, `not IS_NVIDIA or
         x.device.type != 'cuda'`), the result is stored in a flag named so (`use_cuda =
@@ -295,6 +296,11 @@ def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> s
     for lib in libraries:
         if any(lib in t for t in texts):
             return lib
+    if strict or text(node).endswith("is_available"):  # checks, not every torch.cuda use
+        parts = set(re.split(r"[/_.-]", pf.ctx.path.lower()))
+        lib = next((lib for lib in libraries if lib in parts), None)
+        if lib is not None:  # `backends/gluon.py`, `profile/nvtx.py`: the module is that library's
+            return lib
     if not strict:
         return None
     for m in _CUDA_NAME.finditer(cond_text):
@@ -305,10 +311,6 @@ def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> s
         m = _CUSTOM_CUDA.search(body)
         if m:
             return f"the custom CUDA kernel `{m.group(1).decode()}`"
-    parts = set(re.split(r"[/_.-]", pf.ctx.path.lower()))
-    lib = next((lib for lib in libraries if lib in parts), None)
-    if lib is not None:  # `backends/gluon.py`, `ops/triton/chunk.py`: the module is that library's path
-        return f"this {lib} module"
     return None
 
 
@@ -378,6 +380,13 @@ class TensorMethod:
             if re.search(rb"(^|[^\w.])" + re.escape(base.encode()) + re.escape(name.encode()) + rb"\s*=[^=]", pf.ctx.source):
                 return  # the project's own attribute (`self.is_cuda = ...` in this file)
         if name in attributes:
+            owner = _checked_instance_of(chain.top, pf.ctx.snippet(chain.top.start_byte, last.start_byte).rstrip(". \t"))
+            if owner:
+                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
+                              safety=Safety.UNSAFE, api=f".{name}",
+                              message=f"`.{name}` of an object the same condition checks is a {owner}, not a tensor: "
+                                      f"that class's own attribute; rename it to `.{new}` only if the class has one")
+                return
             lib = _guards_cuda_only_library(pf, chain.top, options(rule).get("cuda_only_libraries", ()), strict=True)
             if lib:
                 pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
@@ -394,6 +403,34 @@ class TensorMethod:
             return
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
                       requires=("torch_npu?",), api=f".{name}", old=f".{name}", new=f".{new}")
+
+
+_TENSOR_TYPES = {"Tensor", "Parameter", "Module", "UntypedStorage", "TypedStorage"}
+
+
+def _checked_instance_of(node, obj: str) -> str | None:
+    """`isinstance(data, (Data, HeteroData)) and data.is_cuda`: the class names when the condition
+    around `node` tests `obj` against classes none of which is a torch tensor, parameter or module
+    (PyG's Data has its own `is_cuda` and no `is_npu`), else None."""
+    if not obj:
+        return None
+    stmt = node
+    while stmt.parent is not None and stmt.type not in ("if_statement", "elif_clause", "while_statement",
+                                                         "conditional_expression", "boolean_operator",
+                                                         "block", "module"):
+        stmt = stmt.parent
+    while stmt.parent is not None and stmt.parent.type == "boolean_operator":
+        stmt = stmt.parent
+    if stmt.type in ("block", "module"):
+        return None
+    cond = stmt.child_by_field_name("condition") if stmt.type in ("if_statement", "elif_clause", "while_statement") else stmt
+    m = re.search(r"\bisinstance\(\s*" + re.escape(obj) + r"\s*,\s*\(?([\w.,\s]+?)\)?\s*\)", text(cond) if cond else "")
+    if m is None:
+        return None
+    names = [n.strip() for n in m.group(1).split(",") if n.strip()]
+    if not names or any(n.rsplit(".", 1)[-1] in _TENSOR_TYPES for n in names):
+        return None
+    return "/".join(n.rsplit(".", 1)[-1] for n in names)
 
 
 # --------------------------------------------------------------------------------------------
