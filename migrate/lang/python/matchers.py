@@ -379,28 +379,25 @@ class TensorMethod:
             base = pf.ctx.snippet(chain.top.start_byte, last.start_byte)  # e.g. "self."
             if re.search(rb"(^|[^\w.])" + re.escape(base.encode()) + re.escape(name.encode()) + rb"\s*=[^=]", pf.ctx.source):
                 return  # the project's own attribute (`self.is_cuda = ...` in this file)
+
+        def propose(api: str, message: str) -> None:  # the rename as an unsafe fix, with the reason
+            pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
+                          safety=Safety.UNSAFE, api=api, message=message)
+
         if name in attributes:
             owner = _checked_instance_of(chain.top, pf.ctx.snippet(chain.top.start_byte, last.start_byte).rstrip(". \t"))
             if owner:
-                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
-                              safety=Safety.UNSAFE, api=f".{name}",
-                              message=f"`.{name}` of an object the same condition checks is a {owner}, not a tensor: "
-                                      f"that class's own attribute; rename it to `.{new}` only if the class has one")
-                return
+                return propose(f".{name}", f"`.{name}` of an object the same condition checks is a {owner}, not a "
+                                           f"tensor: that class's own attribute; rename it to `.{new}` only if the "
+                                           f"class has one")
             lib = _guards_cuda_only_library(pf, chain.top, options(rule).get("cuda_only_libraries", ()), strict=True)
             if lib:
-                pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
-                              safety=Safety.UNSAFE, api=f".{name}",
-                              message=f"`.{name}` guards a CUDA-only path ({lib}): on Ascend it must stay False until "
-                                      f"that path is ported; change it to `.{new}` only together with the port")
-                return
+                return propose(f".{name}", f"`.{name}` guards a CUDA-only path ({lib}): on Ascend it must stay False "
+                                           f"until that path is ported; change it to `.{new}` only together with the port")
         elif _user_defined_method(pf, name) or _foreign_arguments(parent, rule.options.get("method_keywords", ())):
-            pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
-                          safety=Safety.UNSAFE, api=f".{name}()",
-                          message=f"`.{name}(...)` may be a method of the project's own class (this file defines "
-                                  f"`def {name}` or the call passes arguments Tensor.{name} does not take); check before "
-                                  f"renaming it to `.{new}()`")
-            return
+            return propose(f".{name}()", f"`.{name}(...)` may be a method of the project's own class (this file "
+                                         f"defines `def {name}` or the call passes arguments Tensor.{name} does not "
+                                         f"take); check before renaming it to `.{new}()`")
         pf.ctx.report(rule, chain.top.start_byte, chain.top.end_byte, edits=[_replace(last, new)],
                       requires=("torch_npu?",), api=f".{name}", old=f".{name}", new=f".{new}")
 
