@@ -603,11 +603,12 @@ class DeviceString:
         if opts.get("role") == "review":
             return  # device-string reports it through _unclear
         rx = _names_rx(opts)
+        if node.parent is not None and node.parent.type == "concatenated_string":
+            return  # a piece of `"..." f"on cuda:{i}, ..."`: the value is the whole text, a message
         if is_fstring(node):
             parts = [c for c in node.children if c.type not in ("string_start", "string_end")]
-            if not parts or parts[0].type != "string_content" or not text(parts[0]).startswith("cuda:") \
-                    or len(parts) < 2 or parts[1].type != "interpolation":
-                return
+            if len(parts) != 2 or parts[0].type != "string_content" or parts[1].type != "interpolation":
+                return  # a device f-string is f"cuda:{i}" and nothing more; f"on cuda:{i}, ..." is prose
             first = parts[0]
             if text(first) != "cuda:":
                 return  # f"cuda:0-{x}" and the like: not a device we understand
