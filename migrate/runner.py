@@ -121,7 +121,7 @@ def _export_plan(settings: Settings):
         def cares(q: str) -> bool:
             return q.split(".", 1)[0] in roots and any(api.cares(r, q) for r in rules)
 
-        plan = (imports_one, cares)
+        plan = (imports_one, cares, roots)
     _EXPORT_PLANS[key] = plan
     return plan
 
@@ -131,7 +131,7 @@ def _exports_of(root: Path, rel: str, settings: Settings, want_hash: bool) -> tu
     from migrate.cache import digest
     from migrate.lang.python import project
 
-    imports_one, cares = _export_plan(settings)
+    imports_one, cares, _libraries = _export_plan(settings)
     try:
         data = (root / rel).read_bytes()
     except OSError:
@@ -183,8 +183,10 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
         if store is not None:
             store.put_project_exports(rel, h, got)  # keyed by the bytes that were read
         exports += got
-    index = project.from_exports(exports)
-    return index if index.exports else None
+    # a CUDA-only library that is one of the project's own packages (a fork of apex being ported)
+    own = project.own_packages(e.rel for e in entries) & _export_plan(settings)[2]
+    index = project.from_exports(exports, own)
+    return index if index.exports or index.own else None
 
 
 def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:

@@ -139,6 +139,36 @@ def test_names_re_exported_by_project_modules_are_resolved(tmp_path, cli):
     assert "from torch_npu.optim import NpuFusedAdamW as FusedAdam" in (out / "pkg/dist_utils.py").read_text()
 
 
+def test_a_cuda_library_being_ported_is_the_projects_own_code(tmp_path, cli):
+    """Migrating a fork of apex itself: its imports of `apex.*` are its own modules, not the
+    CUDA-only dependency (bitsandbytes 0.50.2 on itself: 288 such findings, 2,300 person-hours).
+    A vendored copy under third_party/ is still a dependency of the code that uses it."""
+    src = make_repo(tmp_path, {
+        "apex/__init__.py": "from . import amp\n",
+        "apex/amp/__init__.py": "from apex.amp.handle import scale_loss\n",
+        "apex/amp/handle.py": "import torch\n\ndef scale_loss(loss, opt):\n    torch.cuda.synchronize()\n    return loss\n",
+        "apex/optimizers/fused_adam.py": "import torch\nfrom apex.multi_tensor_apply import multi_tensor_applier\n"
+                                         "import amp_C\n\nclass FusedAdam(torch.optim.Optimizer):\n    pass\n",
+        "examples/train.py": "from apex import amp\nfrom apex.optimizers import FusedAdam\n"
+                             "model, opt = amp.initialize(model, FusedAdam(params))\n",
+    })
+    out = tmp_path / "out"
+    cli("run", src, "--out", out, "--unsafe-fixes", "-q")
+    rep = report_of(out)
+    assert [f for f in rep["findings"] if f["rule"] == "apex" and f["api"].startswith("apex")] == []
+    assert any(f["api"] == "amp_C" for f in rep["findings"])  # the compiled extension is still CUDA
+    assert "torch.npu.synchronize()" in (out / "apex/amp/handle.py").read_text()  # its own torch.cuda use migrates
+    assert (out / "examples/train.py").read_text() == (src / "examples/train.py").read_text()
+
+    vendored = make_repo(tmp_path / "v", {
+        "third_party/apex/__init__.py": "",
+        "third_party/apex/amp/__init__.py": "",
+        "train.py": "from apex import amp\nmodel, opt = amp.initialize(model, opt)\n",
+    })
+    cli("run", vendored, "--out", tmp_path / "vout", "-q")
+    assert {f["api"] for f in report_of(tmp_path / "vout")["findings"] if f["rule"] == "apex"} >= {"apex.amp.initialize"}
+
+
 def test_shim_report_says_what_the_shim_does_not_cover(tmp_path, cli):
     src = make_repo(tmp_path, {"train.py": "import torch\nif __name__ == '__main__':\n    torch.cuda.synchronize()\n"})
     out = tmp_path / "out"

@@ -92,20 +92,25 @@ class Index:
     import_nodes: list = field(default_factory=list)
     _bindings: dict = field(default_factory=dict)  # function (start, end) -> names bound in it, on first use
     _names: dict = field(default_factory=dict)  # import statement's start byte -> its ImportedNames
+    own: frozenset = frozenset()  # the project's own packages among the CUDA-only libraries (ProjectIndex.own)
 
     def names_of(self, stmt) -> list[ImportedName]:
-        """imported_names(stmt), computed once per statement (the same objects every call)."""
+        """imported_names(stmt), computed once per statement (the same objects every call); an
+        import of the project's own package is its own code, like a relative import."""
         key = (stmt.start_byte, stmt.end_byte)
         got = self._names.get(key)
         if got is None:
-            got = self._names[key] = imported_names(stmt)
+            got = imported_names(stmt)
+            if self.own:
+                got = [n for n in got if n.qualname.split(".", 1)[0] not in self.own]
+            self._names[key] = got
         return got
 
     @classmethod
     def build(cls, root, project=None, path: str = "", stmts: list | None = None) -> "Index":
         """`stmts`: the tree's import statements in document order (import_statements), when the
         caller has them."""
-        idx = cls(root)
+        idx = cls(root, own=project.own if project is not None else frozenset())
         if stmts is None:
             stmts = import_statements(root, root.text)
         for stmt in stmts:  # document order

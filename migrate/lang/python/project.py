@@ -42,6 +42,9 @@ class ProjectIndex:
     """(module, name) -> qualname for names project modules import from interesting libraries."""
 
     exports: tuple[tuple[str, str, str], ...] = ()
+    # CUDA-only libraries that are this project's own top-level packages (migrating a fork of
+    # apex or bitsandbytes itself): their imports are the project's code, not a dependency
+    own: frozenset[str] = frozenset()
     _map: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def lookup(self, module: str, name: str) -> str | None:
@@ -83,7 +86,7 @@ class ProjectIndex:
     def fingerprint(self) -> str:
         import hashlib
 
-        return hashlib.sha256(repr(self.exports).encode()).hexdigest()[:16]
+        return hashlib.sha256(repr((self.exports, sorted(self.own))).encode()).hexdigest()[:16]
 
 
 # `from . import x`, `from .. import x`, `from . . import x`, over a line continuation
@@ -98,8 +101,20 @@ def build(files, cares) -> ProjectIndex:
     return from_exports(out)
 
 
-def from_exports(exports) -> ProjectIndex:
-    return ProjectIndex(tuple(sorted(set(exports))))
+def from_exports(exports, own=frozenset()) -> ProjectIndex:
+    """The index of `exports`, less what re-exports the project's `own` packages (its own code)."""
+    own = frozenset(own)
+    return ProjectIndex(tuple(sorted({e for e in exports if e[2].split(".", 1)[0] not in own})), own)
+
+
+def own_packages(rels) -> frozenset[str]:
+    """Top-level packages of the scanned tree: `X/__init__.py` at the root or under `src/`."""
+    out = set()
+    for rel in rels:
+        parts = rel.split("/")
+        if parts[-1] == "__init__.py" and (len(parts) == 2 or (len(parts) == 3 and parts[0] == "src")):
+            out.add(parts[-2])
+    return frozenset(out)
 
 
 def file_exports(rel: str, data: bytes, cares) -> list[tuple[str, str, str]]:
