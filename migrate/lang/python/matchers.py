@@ -731,7 +731,7 @@ class EnvVar:
             advice = opts.get("advice", {}).get(value)
             if advice is None and any(value.startswith(p) for p in opts.get("prefixes", ())) and re.fullmatch(r"[A-Z0-9_]+", value):
                 advice = opts.get("default_advice")
-            if advice:
+            if advice and pf.ctx.first_time((rule.id, value)):  # once per file, at its first use, as in scripts
                 pf.ctx.report(rule, node.start_byte, node.end_byte, api=value, name=value, advice=advice)
 
 
