@@ -782,6 +782,19 @@ def _decorated_by(node):
     return p.parent
 
 
+def _wrapped_name(node) -> str | None:
+    """`k = triton.jit(k)` / `k = triton.heuristics({...})(k)` at `triton.jit`: "k" (the name the
+    wrapped function is bound to), else None."""
+    call = node
+    while call.parent is not None and call.parent.type == "call" and call.parent.child_by_field_name("function") == call:
+        call = call.parent
+    p = call.parent
+    if call is node or p is None or p.type != "assignment" or p.child_by_field_name("right") != call:
+        return None
+    left = p.child_by_field_name("left")
+    return text(left) if left is not None and left.type == "identifier" else None
+
+
 def _is_assignment_target(node) -> bool:
     p = node.parent
     while p is not None and p.type in ("pattern_list", "tuple_pattern", "list_pattern"):
@@ -859,15 +872,21 @@ class Api:
         if entry.get("once_per_definition"):
             # a decorator stack (`@triton.autotune(...)`, `@triton.heuristics(...)`, `@triton.jit`)
             # is one kernel: one finding, at its first decorator this rule reports
+            # (or `k = triton.jit(k)`, `k = triton.heuristics({...})(k)`: one kernel, named by `k`)
             decorated = _decorated_by(chain.top)
             if decorated is not None:
-                seen = pf.__dict__.setdefault("_once_per_definition", set())
-                if (rule.id, decorated.start_byte) in seen:
-                    return
-                seen.add((rule.id, decorated.start_byte))
                 name = decorated.child_by_field_name("definition")
                 name = name.child_by_field_name("name") if name is not None else None
                 definition = text(name) if name is not None else None
+                key = decorated.start_byte
+            else:
+                definition = _wrapped_name(chain.top)
+                key = definition
+            if key is not None:
+                seen = pf.__dict__.setdefault("_once_per_definition", set())
+                if (rule.id, key) in seen:
+                    return
+                seen.add((rule.id, key))
         edits, requires = (), ()
         target = entry.get("replace")
         if target and q == pat:
