@@ -120,8 +120,8 @@ def own_packages(rels) -> frozenset[str]:
 def file_exports(rel: str, data: bytes, cares) -> list[tuple[str, str, str]]:
     """(module, name, qualname) for what one file re-exports: depends only on its path, its bytes
     and the rules (so the run cache can keep it per file)."""
-    from migrate.lang.python.index import imported_names
-    from migrate.lang.python.tsutil import captures, parser
+    from migrate.lang.python.index import import_statements, imported_names
+    from migrate.lang.python.tsutil import parser
 
     mod = module_name(rel)
     if mod is None or not _IMPORTS.search(data):
@@ -131,7 +131,7 @@ def file_exports(rel: str, data: bytes, cares) -> list[tuple[str, str, str]]:
     except Exception:  # noqa: BLE001 - an unparsable file exports nothing
         return []
     out = []
-    for stmt in captures("[(import_statement) (import_from_statement)] @imp", root).get("imp", []):
+    for stmt in import_statements(root, data):  # from the keywords, as the migration finds them
         if _in_function(stmt):
             continue
         for imp in imported_names(stmt):
