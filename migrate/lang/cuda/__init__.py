@@ -156,7 +156,6 @@ def _guard_errors(cf: CuFile) -> None:
     spans = [(a + d.offset, b + d.offset) for d in cf.docs for a, b in d.errors]
     if not spans:
         return
-    hit = set()
     for f in cf.ctx.findings:
         for e in f.edits:
             for a, b in spans:
@@ -164,12 +163,22 @@ def _guard_errors(cf: CuFile) -> None:
                     f.edits = ()
                     f.safety = Safety.MANUAL
                     f.note = "touches code the C++/CUDA parser could not read; not rewritten"
-                    hit.add((a, b))
                     break
             if not f.edits:
                 break
-    for a, b in cf.main.errors:
-        cf.ctx.report("cuda-unparsed-region", a, max(b, a + 1))
+    errors = cf.main.errors
+    if errors:
+        # once per file, at the first region: template-heavy headers (CUTLASS/CuTe) have thousands
+        # (flashinfer's cute/arch/mma_sm90.hpp: 3,684), one finding each was noise, not work
+        a, b = errors[0]
+        if len(errors) == 1:
+            cf.ctx.report("cuda-unparsed-region", a, max(b, a + 1))
+        else:
+            lines = [cf.ctx.source.count(b"\n", 0, x) + 1 for x, _y in errors[:5]]
+            where = ", ".join(map(str, lines)) + (", ..." if len(errors) > 5 else "")
+            cf.ctx.report("cuda-unparsed-region", a, max(b, a + 1),
+                          message=f"the C++/CUDA parser could not read {len(errors):,} regions of this file "
+                                  f"(from lines {where}); nothing in them was rewritten")
 
 
 _INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"]+)[>"]', re.M)
