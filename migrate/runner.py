@@ -156,7 +156,8 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
     start_pool), the files are read in its workers."""
     from migrate.lang.python import project
 
-    if _export_plan(settings) is None:
+    plan = _export_plan(settings)
+    if plan is None:
         return None
     exports: list = []
     todo: list[str] = []
@@ -184,7 +185,8 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
             store.put_project_exports(rel, h, got)  # keyed by the bytes that were read
         exports += got
     # a CUDA-only library that is one of the project's own packages (a fork of apex being ported)
-    own = project.own_packages(e.rel for e in entries) & _export_plan(settings)[2]
+    _imports_one, _cares, libraries = plan
+    own = project.own_packages(e.rel for e in entries) & libraries
     index = project.from_exports(exports, own)
     return index if index.exports or index.own else None
 

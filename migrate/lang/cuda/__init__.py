@@ -174,7 +174,7 @@ def _guard_errors(cf: CuFile) -> None:
         if len(errors) == 1:
             cf.ctx.report("cuda-unparsed-region", a, max(b, a + 1))
         else:
-            lines = [cf.ctx.source.count(b"\n", 0, x) + 1 for x, _y in errors[:5]]
+            lines = [cf.ctx.lines.line_of(x) for x, _y in errors[:5]]
             where = ", ".join(map(str, lines)) + (", ..." if len(errors) > 5 else "")
             cf.ctx.report("cuda-unparsed-region", a, max(b, a + 1),
                           message=f"the C++/CUDA parser could not read {len(errors):,} regions of this file "

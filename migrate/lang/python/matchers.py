@@ -411,11 +411,8 @@ def _checked_instance_of(node, obj: str) -> str | None:
     (PyG's Data has its own `is_cuda` and no `is_npu`), else None."""
     if not obj:
         return None
-    stmt = node
-    while stmt.parent is not None and stmt.type not in ("if_statement", "elif_clause", "while_statement",
-                                                         "conditional_expression", "boolean_operator",
-                                                         "block", "module"):
-        stmt = stmt.parent
+    stmt = _enclosing(node, ("if_statement", "elif_clause", "while_statement", "conditional_expression",
+                             "boolean_operator", "block", "module"))
     while stmt.parent is not None and stmt.parent.type == "boolean_operator":
         stmt = stmt.parent
     if stmt.type in ("block", "module"):
