@@ -172,10 +172,6 @@ def _scan(pf: PyFile, words, chain_rules, unresolved_rules, string_rules) -> Non
 _NPU_MENTION = re.compile(r"\bnpu\b|is_npu|torch_npu|['\"]npu", re.I)
 
 
-# a path part (or a `_`/`-`/`.`-separated piece of one) that says the file is for Ascend:
-# `backends/triton_ascend/chunk.py`, `ascend_ub_manager.py`, `ops/npu.py`
-_ASCEND_PATH = re.compile(r"(?:^|[/_.-])(?:ascend|npu)(?:[/_.-]|$)", re.I)
-
 
 def _drop_npu_aware(pf: PyFile) -> None:
     """Code that already handles NPU needs no migration: an `if`/`elif` chain with an NPU branch
@@ -184,7 +180,8 @@ def _drop_npu_aware(pf: PyFile) -> None:
     Rules with the option `aware_in_ascend_files` (Triton kernels) also count a file whose path
     says it is for Ascend as written for it (flash-linear-attention's `triton_ascend.py` backends)."""
     keep = []
-    ascend = _ASCEND_PATH.search(pf.ctx.path)
+    # a path that names Ascend: `backends/triton_ascend/chunk.py`, `ascend_ub_manager.py`, `ops/npu.py`
+    ascend = next((w for w in matchers.path_words(pf.ctx.path) if w.lower() in ("ascend", "npu")), None)
     note = pf.ctx.rules.get("already-npu-aware")
     for f in pf.ctx.findings:
         rule = pf.ctx.rules.get(f.rule)
@@ -195,8 +192,7 @@ def _drop_npu_aware(pf: PyFile) -> None:
                 f.rule, f.edits, f.requires = note.id, (), ()
                 f.severity, f.safety, f.effort = note.severity, note.safety, note.effort
                 if in_ascend_file:
-                    part = ascend.group().strip("/_.-")
-                    f.message = note.options["message_in_ascend_file"].format(api=f.api or "", part=part)
+                    f.message = note.options["message_in_ascend_file"].format(api=f.api or "", part=ascend)
                 else:
                     f.message = note.message.format(api=f.api or "")
             continue

@@ -252,6 +252,12 @@ _CUSTOM_CUDA = re.compile(rb"\b(?!torch\b)(\w*[a-z0-9]_cuda\w*|cuda_\w+)\s*(\.\s
 _CUDA_NAME = re.compile(r"\b(?!is_cuda\b|cuda\b)(\w*(?:cuda|nvidia)\w*)\b", re.I)
 
 
+def path_words(path: str) -> list[str]:
+    """The pieces of a file's path, split at `/`, `_`, `-` and `.`, in order: what a path "names"
+    (`backends/triton_ascend/chunk.py` names ascend, `profile/nvtx.py` names nvtx)."""
+    return re.split(r"[/_.-]", path)
+
+
 def _enclosing(node, types):
     while node is not None and node.type not in types:
         node = node.parent
@@ -297,7 +303,7 @@ def _guards_cuda_only_library(pf, node, libraries, *, strict: bool = False) -> s
         if any(lib in t for t in texts):
             return lib
     if strict or text(node).endswith("is_available"):  # checks, not every torch.cuda use
-        parts = set(re.split(r"[/_.-]", pf.ctx.path.lower()))
+        parts = {w.lower() for w in path_words(pf.ctx.path)}
         lib = next((lib for lib in libraries if lib in parts), None)
         if lib is not None:  # `backends/gluon.py`, `profile/nvtx.py`: the module is that library's
             return lib
