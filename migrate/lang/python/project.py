@@ -93,14 +93,6 @@ class ProjectIndex:
 BARE_RELATIVE = rb"\bfrom(?:[ \t\n\r\f\v]|\\\r?\n)*\.(?:[. \t\n\r\f\v]|\\\r?\n)*import\b"
 
 
-def build(files, cares) -> ProjectIndex:
-    """files: iterable of (rel path, bytes); cares(qualname) -> bool."""
-    out = []
-    for rel, data in files:
-        out += file_exports(rel, data, cares)
-    return from_exports(out)
-
-
 def from_exports(exports, own=frozenset()) -> ProjectIndex:
     """The index of `exports`, less what re-exports the project's `own` packages (its own code)."""
     own = frozenset(own)
