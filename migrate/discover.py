@@ -31,17 +31,22 @@ class Walk:
     problems: list[tuple[str, str]]  # (rel path, reason) for folders that could not be read
 
 
-def _load_spec(directory: Path, extra: tuple[str, ...] = ()):
+def _load_spec(gitignore: str | None, extra: tuple[str, ...] = ()):
+    """The spec of a folder's .gitignore (its path, when the folder's listing has one as a regular
+    file; a link is not followed) plus `extra` patterns; None when there are no patterns. pathspec is
+    imported only then: most trees (a wheel, a clean checkout's subfolders) have no .gitignore."""
+    lines = list(extra)
+    if gitignore is not None:
+        try:
+            with open(gitignore, encoding="utf-8", errors="replace") as f:
+                lines += f.read().splitlines()
+        except OSError:
+            pass
+    if not lines:
+        return None
     import pathspec
 
-    lines = list(extra)
-    gi = directory / ".gitignore"
-    try:
-        if gi.is_file() and not gi.is_symlink():
-            lines += gi.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        pass
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def walk(root: Path, exclude: tuple[str, ...] = ()) -> Walk:
@@ -49,8 +54,8 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> Walk:
     entries: list[Entry] = []
     problems: list[tuple[str, str]] = []
     ignored = 0
-    # stack of (dir path, rel prefix, [(spec, base rel)])
-    stack = [(root, "", [(s, "") for s in [_load_spec(root, exclude)] if s is not None])]
+    # stack of (dir path, rel prefix, [(spec, base rel)] of the folders above)
+    stack = [(root, "", [])]
     while stack:
         directory, prefix, specs = stack.pop()
         try:
@@ -59,6 +64,12 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> Walk:
         except OSError as e:
             problems.append((prefix.rstrip("/") or ".", f"cannot read folder: {e.strerror}"))
             continue
+        # this folder's .gitignore (found in its listing: no stat per folder) applies to it and
+        # below; at the root, with the --exclude patterns
+        gi = next((d.path for d in items if d.name == ".gitignore" and d.is_file(follow_symlinks=False)), None)
+        own = _load_spec(gi, exclude if not prefix else ())
+        if own is not None:
+            specs = specs + [(own, prefix)]
         for d in items:
             rel = prefix + d.name
             try:
@@ -80,11 +91,7 @@ def walk(root: Path, exclude: tuple[str, ...] = ()) -> Walk:
                     target = ""
                 entries.append(Entry(rel, "symlink", 0, st.st_mode, target))
             elif is_dir:
-                child_specs = specs
-                sub = _load_spec(Path(d.path))
-                if sub is not None:
-                    child_specs = specs + [(sub, rel + "/")]
-                stack.append((Path(d.path), rel + "/", child_specs))
+                stack.append((Path(d.path), rel + "/", specs))
             elif stat.S_ISREG(st.st_mode):
                 entries.append(Entry(rel, "file", st.st_size, st.st_mode))
             # sockets, fifos, devices: not source, left alone
