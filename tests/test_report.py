@@ -254,6 +254,34 @@ def test_html_escapes_everything_from_the_repo(hostile_run):
     assert "[red]bad.py" in not_migrated and "does not parse" in not_migrated
 
 
+# The diff spans as the template wrote them before render.diff_html took the loop over.
+_DIFF_LOOP = ('{% for kind, old, new, text in f.diff if kind != "meta" %}<span class="{{ kind }}"'
+              '{% if old in f.linked_lines %} id="{{ f.anchor }}-L{{ old }}"{% endif %}>'
+              '<i data-n="{{ old if old is not none else \'\' }}"></i><i data-n="{{ new if new is not none else \'\' }}"></i>'
+              '{{ text }}</span>{% endfor %}')
+
+
+@pytest.mark.parametrize("which", ["corpus_run", "hostile_run"])
+def test_html_diff_spans_escape_and_link_lines(which, request):
+    import jinja2
+
+    from migrate.report import model, render
+
+    _, r, text, _ = request.getfixturevalue(which)
+    loop = jinja2.Environment(autoescape=True).from_string(_DIFF_LOOP)
+    sections = [f for f in model.view(r)["files"] if f["diff"]]
+    assert sections
+    for f in sections:
+        spans = render.diff_html(f)
+        assert spans == loop.render(f=f)
+        assert f'<pre class="diff">{spans}</pre>' in text
+    linked = [f for f in sections if f["linked_lines"]]
+    assert linked  # findings on changed lines link to them
+    for f in linked:
+        for n in f["linked_lines"]:
+            assert f' id="{f["anchor"]}-L{n}"' in text
+
+
 RESOURCE_ATTRS = {"src", "srcset", "poster", "data", "action", "background", "formaction"}
 
 
