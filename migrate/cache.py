@@ -25,6 +25,7 @@ Writes are atomic; a cache that cannot be read (truncated, another Python) is ig
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import os
@@ -106,6 +107,7 @@ class Cache:
         if got is None or got[0] != content_hash:
             return None
         _hash, blob, result = got
+        data = None
         if blob is not None:
             try:
                 data = (self.dir / "blobs" / blob).read_bytes()
@@ -113,9 +115,12 @@ class Cache:
                 return None
             if digest(data) != blob:
                 return None  # damaged blob: migrate the file again
-            result.new_data = data
         self._new[rel] = got
         self.hits += 1
+        # a copy: what the run does to the result (reasons added, generated files another file's
+        # result holds) must not be saved as the file's own result
+        result = copy.copy(result)
+        result.new_data = data
         return result
 
     def put(self, rel: str, content_hash: str, result: FileResult) -> None:

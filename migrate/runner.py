@@ -293,6 +293,9 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     write_s = 0.0
     produced: set[str] = set()  # output paths written from results (not to be copied over)
     checked: set[str] = set()  # output folders found to be real folders (writer._check_parents)
+    claims = GeneratedClaims()
+    # an output folder this run creates holds nothing yet: no copy there can be up to date
+    fresh = out is not None and not os.path.lexists(out)
     seen: set[str] = set()  # files whose result came back (copied or written then)
 
     def finish(r: FileResult) -> None:
@@ -302,17 +305,18 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             progress(done, total, r.path)
         tw = timing.clock()
         try:
-            produced.update(_write_result(r, src, out, in_place, diffs if want_diffs else None))
+            produced.update(_write_result(r, src, out, in_place, diffs if want_diffs else None, claims))
         except (OSError, ValueError) as e:
             # One file that cannot be written is reported for that file; the run goes on.
             diffs.pop(r.path, None)
             r.status, r.reason = "error", f"cannot write the migrated file: {_os_reason(e)}; left unchanged"
+            claims.release(r)
             r.generated = {}
             for f in r.findings:
                 f.fixed = False
         if r.status != "changed" and out is not None and r.path not in produced:
             try:  # the unchanged copy, now, while the workers still run
-                if not writer.same_copy(src / r.path, out / r.path):
+                if fresh or not writer.same_copy(src / r.path, out / r.path):
                     writer.copy_file(src / r.path, out / r.path, root=out, checked=checked)
             except OSError as err:
                 walk.problems.append((r.path, f"not copied to the output: {_os_reason(err)}"))
@@ -375,6 +379,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         if pool is not None:
             pool.terminate()
     times["migrate_wall"] = timing.clock() - tm
+    claims.settle()
     # per-file stages, summed over the worker processes (CPU-seconds, not wall)
     times["prefilter"] = stages.get("prefilter", 0.0)
     times["parse"] = stages.get("parse", 0.0)
@@ -391,7 +396,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
                     writer.copy_symlink(e.link or "", out / e.rel, root=out)
                 elif e.rel not in produced and e.rel not in seen:
                     dst = out / e.rel
-                    if not writer.same_copy(src / e.rel, dst):
+                    if fresh or not writer.same_copy(src / e.rel, dst):
                         writer.copy_file(src / e.rel, dst, root=out, checked=checked)
                         copied += 1
             except OSError as err:
@@ -426,7 +431,8 @@ def _links_out_of_root(src: Path, walk: discover.Walk) -> list[FileResult]:
     return out
 
 
-def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, diffs: dict | None) -> list[str]:
+def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, diffs: dict | None,
+                  claims: GeneratedClaims | None = None) -> list[str]:
     """Write one result's new bytes and generated files (skipping outputs that already hold the
     same bytes); returns the relative paths the output now holds from this result."""
     from migrate import diffs as difflib_
@@ -444,23 +450,73 @@ def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, di
             if r.diff is None:  # the workers compute it; a cached or in-process result may not have it
                 r.diff = difflib_.unified(r.path, (src / r.path).read_bytes(), r.new_data)
             diffs[r.path] = r.diff
-    for gen_rel, data in list(r.generated.items()):
+    kept: dict[str, bytes] = {}  # a new dict: the cache holds the result's own (a warm run decides again)
+    for gen_rel, data in r.generated.items():
         safe = _safe_rel(gen_rel)
         existing = src / safe
         if existing.is_file() and not existing.is_symlink():
             # An earlier run generated it (same bytes: nothing to do, the copy keeps it), or it is
             # somebody's own file: never overwritten.
             if existing.read_bytes() != data:
-                r.reason = (r.reason + "; " if r.reason else "") + f"{safe} exists and differs: not overwritten"
-            del r.generated[gen_rel]
+                _add_reason(r, f"{safe} exists and differs: not overwritten")
             continue
+        if claims is not None and not claims.take(safe, r):
+            continue
+        kept[gen_rel] = data
         if base is not None:
             if not writer.same_content(base / safe, data):
                 writer.atomic_write(base / safe, data, 0o644, root=base)
             done.append(safe)
         if diffs is not None:
             diffs[safe] = difflib_.unified(safe, b"", data)
+    r.generated = kept
     return done
+
+
+def _add_reason(r: FileResult, text: str) -> None:
+    r.reason = f"{r.reason}; {text}" if r.reason else text
+
+
+class GeneratedClaims:
+    """Which file's result writes each generated file, the same whatever order results come in
+    (`--jobs N` like `--jobs 1`, a warm run like a cold one). Two CUDA sources in one folder that
+    define kernels of the same names (a header and its copy: transformers' deta kernels) would
+    write the same `ascendc/<kernel>.cpp`; the source first in path order keeps it, and the other's
+    result says so (settle), instead of the later result silently overwriting the first."""
+
+    def __init__(self) -> None:
+        self.owner: dict[str, FileResult] = {}
+        self.lost: dict[str, tuple[FileResult, list[str]]] = {}  # source path -> (its result, files it lost)
+
+    def take(self, rel: str, r: FileResult) -> bool:
+        """Whether `r` writes `rel` now; the result that held it before loses it."""
+        held = self.owner.get(rel)
+        if held is not None and held.path != r.path:
+            winner, loser = (r, held) if r.path < held.path else (held, r)
+            loser.generated = {k: v for k, v in loser.generated.items() if _safe_rel(k) != rel}
+            self.lost.setdefault(loser.path, (loser, []))[1].append(rel)
+            if winner is held:
+                return False
+        self.owner[rel] = r
+        return True
+
+    def release(self, r: FileResult) -> None:
+        """`r` wrote nothing after all (its write failed): its claims go."""
+        for rel in [rel for rel, held in self.owner.items() if held is r]:
+            del self.owner[rel]
+
+    def settle(self) -> None:
+        """One reason per result that lost files, naming the file that writes them (once every
+        result is in: a third source first in path order may have taken them since)."""
+        for loser, rels in self.lost.values():
+            by_owner: dict[str, list[str]] = {}
+            for rel in rels:
+                if rel in self.owner:
+                    by_owner.setdefault(self.owner[rel].path, []).append(rel)
+            for owner, mine in sorted(by_owner.items()):
+                mine.sort()
+                _add_reason(loser, f"{len(mine)} generated file(s) not written ({mine[0]}{', ...' if len(mine) > 1 else ''}): "
+                                   f"{owner} defines kernels of the same names, and comes first in path order")
 
 
 def _os_reason(e: Exception) -> str:

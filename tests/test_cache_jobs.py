@@ -247,3 +247,45 @@ def test_the_pre_pass_line_test_is_the_regex_it_replaced(parts):
     lib = re.compile(rb"(?<![\w.])(?:amp_C|apex|bitsandbytes|cupy|cupyx|deepspeed|flash_attn|numba|pycuda|pynvml"
                      rb"|triton|xformers)\b")
     assert imports_one(data) == any(lib.search(m.group()) for m in lines.finditer(data))
+
+
+KERNEL = (CORPUS / "cuda-detection-ops" / "input" / "det_ops" / "csrc" / "cuda" / "sigmoid_focal_loss_kernel.cu").read_text()
+
+
+@pytest.mark.parametrize("bigger", ["attn_cuda.cuh", "im2col_cuda.cuh"])
+def test_same_named_kernels_in_one_folder_give_one_port_whatever_the_order(tmp_path, bigger, cli):
+    """transformers' deta kernels: ms_deform_attn_cuda.cuh and ms_deform_im2col_cuda.cuh both
+    define the same kernels, whose ports go to one ascendc/ folder. The port of the file first in
+    path order is written, whichever result comes back first (--jobs 1 takes the bigger file
+    first); the other file's result says why its port is not there."""
+    src = tmp_path / "src"
+    kdir = src / "kernels" / "deta"
+    kdir.mkdir(parents=True)
+    for name in ("attn_cuda.cuh", "im2col_cuda.cuh"):
+        extra = "\n// host-side helpers\n" + "static int pad_%d = 0;\n" * 40 if name == bigger else ""
+        (kdir / name).write_text(KERNEL + (extra % tuple(range(40)) if extra else ""))
+    one, rep1 = do_run(src, tmp_path / "one", jobs=1)
+    two, rep2 = do_run(src, tmp_path / "two", jobs=2)
+    out = tmp_path / "one" / "kernels" / "deta" / "ascendc"
+    port = (out / "sigmoid_kernel.cpp").read_text()
+    assert "kernels/deta/attn_cuda.cuh" in port and "im2col_cuda.cuh" not in port
+    by_path = {f["path"]: f for f in rep1["files"]}
+    assert "generated file(s) not written (kernels/deta/ascendc/" in by_path["kernels/deta/im2col_cuda.cuh"]["reason"]
+    assert "kernels/deta/attn_cuda.cuh defines kernels of the same names, and comes first in path order" \
+        in by_path["kernels/deta/im2col_cuda.cuh"]["reason"]
+    assert not by_path["kernels/deta/attn_cuda.cuh"].get("reason")
+    assert "attn_cuda.cuh" in rep1["diffs"]["kernels/deta/ascendc/sigmoid_kernel.cpp"]
+    # each source keeps the files only it generates (its CMake list)
+    assert (out / "attn_cuda_cuh_kernels.cmake").is_file() and (out / "im2col_cuda_cuh_kernels.cmake").is_file()
+    assert rep2 == rep1 and tree(tmp_path / "two") == tree(tmp_path / "one")
+    # a warm run decides the same from cached results, and keeps deciding it
+    cdir = tmp_path / "cached" / ".migrate" / "cache"
+    for _ in range(3):
+        _, rep3 = do_run(src, tmp_path / "cached", jobs=1, cache_dir=cdir)
+        assert rep3 == rep1 and tree(tmp_path / "cached") == tree(tmp_path / "one")
+    # `migrate diff` carries the port once, from the same file, and git applies it
+    p = cli("diff", src, cwd=tmp_path)
+    patch = p.stdout
+    assert patch.count("+++ b/kernels/deta/ascendc/sigmoid_kernel.cpp") == 1
+    start = patch.index("+++ b/kernels/deta/ascendc/sigmoid_kernel.cpp")
+    assert "attn_cuda.cuh" in patch[start:start + 400]

@@ -23,12 +23,14 @@ def render(results, base) -> bytes:
     from migrate.runner import _safe_rel
 
     parts: dict[str, bytes] = {}
-    for r in results:
+    for r in sorted(results, key=lambda r: r.path):
         if r.status == "changed" and r.new_data is not None:
             parts[r.path] = diffs.unified_bytes(r.path, (base / r.path).read_bytes(), r.new_data)
         for gen, data in r.generated.items():
             rel = _safe_rel(gen)
-            if not (base / rel).exists():
+            # two sources generating one file (same-named kernels in one folder): the first in
+            # path order, as `migrate run` writes it (runner.GeneratedClaims)
+            if rel not in parts and not (base / rel).exists():
                 parts[rel] = diffs.unified_bytes(rel, b"", data)
     return b"".join(parts[k] for k in sorted(parts))
 
