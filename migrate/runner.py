@@ -59,13 +59,17 @@ def _work(task: tuple[str, bytes | None]) -> tuple[FileResult, str | None, dict]
 
 def _one(root: Path, rel: str, settings: Settings, want_diffs: bool, project=None) -> tuple[FileResult, str | None, dict]:
     """One file, as a worker does it: (result with its diff, hash of the bytes read, stage timings)."""
-    from migrate import cache
-
     try:
         data = (root / rel).read_bytes()
     except OSError as e:
         return (FileResult(rel, languages.classify(rel), "error", reason=f"cannot read: {e.strerror or e}"),
                 None, timing.take())
+    return _migrate_bytes(rel, data, settings, want_diffs, project)
+
+
+def _migrate_bytes(rel: str, data: bytes, settings: Settings, want_diffs: bool, project) -> tuple[FileResult, str, dict]:
+    from migrate import cache
+
     r = migrate_file(rel, data, settings, project=project)
     if r.status == "changed" and want_diffs and r.new_data is not None:
         from migrate import diffs
@@ -126,8 +130,13 @@ def _export_plan(settings: Settings):
     return plan
 
 
-def _exports_of(root: Path, rel: str, settings: Settings, want_hash: bool) -> tuple[str, str | None, list] | None:
-    """(rel, hash of the bytes read if wanted, what the file re-exports); None when it cannot be read."""
+def _exports_of(root: Path, rel: str, settings: Settings, want_hash: bool, own: frozenset | None = None,
+                want_diffs: bool = False) -> tuple | None:
+    """(rel, hash of the bytes read if wanted, what the file re-exports, speculation); None when it
+    cannot be read. With `own` (the project's own packages among the CUDA-only libraries), a file
+    parsed for its re-exports is also migrated, on the tree just built (tsutil.parse keeps it):
+    speculation is (result, content hash, stage timings, project.AskedNames), and the result stands
+    when the finished index re-exports none of the names the migration looked up."""
     from migrate.cache import digest
     from migrate.lang.python import project
 
@@ -136,29 +145,40 @@ def _exports_of(root: Path, rel: str, settings: Settings, want_hash: bool) -> tu
         data = (root / rel).read_bytes()
     except OSError:
         return None
-    got = project.file_exports(rel, data, cares) if imports_one(data) else []
-    return rel, (digest(data) if want_hash else None), got
+    got, speculation = [], None
+    if imports_one(data):
+        got = project.file_exports(rel, data, cares)
+        if own is not None:
+            asked = project.AskedNames(own)
+            speculation = (*_migrate_bytes(rel, data, settings, want_diffs, asked), asked)
+    return rel, (digest(data) if want_hash else None), got, speculation
 
 
-def _work_exports(task: tuple[list[str], bool]) -> list:
+def _work_exports(task: tuple[list[str], bool, frozenset | None]) -> list:
     assert _ROOT is not None and _SETTINGS is not None
-    rels, want_hash = task
-    return [_exports_of(_ROOT, rel, _SETTINGS, want_hash) for rel in rels]
+    rels, want_hash, own = task
+    return [_exports_of(_ROOT, rel, _SETTINGS, want_hash, own, _DIFFS) for rel in rels]
 
 
 def project_index(root: Path, entries: list[discover.Entry], settings: Settings, *,
-                  hashes: dict[str, str] | None = None, store=None, pool=None):
+                  hashes: dict[str, str] | None = None, store=None, pool=None,
+                  done: dict | None = None, want_diffs: bool = False):
     """Names the project's own Python modules re-export from CUDA-only libraries (see
     lang/python/project.py). Parses only the Python files with an import line naming one.
 
     With a run cache (`store`) and the content hashes of the files (`hashes`), each file's exports
     are reused while its bytes are unchanged, and recorded for the next run. With a `pool` (from
-    start_pool), the files are read in its workers."""
+    start_pool), the files are read in its workers. With `done` (a dict), the files parsed here
+    are migrated here too, and the results that the finished index confirms are put in `done`
+    (rel -> (result, content hash, stage timings)), so the migration does not parse them again."""
     from migrate.lang.python import project
 
     plan = _export_plan(settings)
     if plan is None:
         return None
+    # a CUDA-only library that is one of the project's own packages (a fork of apex being ported)
+    _imports_one, _cares, libraries = plan
+    own = project.own_packages(e.rel for e in entries) & libraries
     exports: list = []
     todo: list[str] = []
     for e in entries:
@@ -172,23 +192,28 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
                 continue
         todo.append(e.rel)
     want_hash = store is not None
+    speculate = own if done is not None else None
     if pool is not None and len(todo) >= 64:
-        tasks = [(todo[i:i + 32], want_hash) for i in range(0, len(todo), 32)]
+        tasks = [(todo[i:i + 32], want_hash, speculate) for i in range(0, len(todo), 32)]
         found = (x for part in pool.imap_unordered(_work_exports, tasks) for x in part)
     else:
-        found = (_exports_of(root, rel, settings, want_hash) for rel in todo)
+        found = (_exports_of(root, rel, settings, want_hash, speculate, want_diffs) for rel in todo)
+    speculated = []
     for x in found:
         if x is None:
             continue
-        rel, h, got = x
+        rel, h, got, speculation = x
         if store is not None:
             store.put_project_exports(rel, h, got)  # keyed by the bytes that were read
         exports += got
-    # a CUDA-only library that is one of the project's own packages (a fork of apex being ported)
-    _imports_one, _cares, libraries = plan
-    own = project.own_packages(e.rel for e in entries) & libraries
+        if speculation is not None:
+            speculated.append(speculation)
     index = project.from_exports(exports, own)
-    return index if index.exports or index.own else None
+    index = index if index.exports or index.own else None
+    for r, content_hash, spent, asked in speculated:
+        if asked.holds_for(index):
+            done[r.path] = (r, content_hash, spent)
+    return index
 
 
 def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:
@@ -332,13 +357,27 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     def early_pool(unknown: int):
         return start_pool(src, settings, jobs, want_diffs) if jobs > 1 and unknown >= 2 * jobs else None
 
+    stages: dict[str, float] = {}
+    early: dict[str, tuple] = {}  # files the re-export pre-pass parsed and migrated (project_index)
+
+    def finish_early() -> None:
+        for rel in sorted(early):
+            r, content_hash, spent = early[rel]
+            for k, v in spent.items():
+                stages[k] = stages.get(k, 0.0) + v
+            if store is not None:
+                store.put(r.path, content_hash + pfp, r)
+            finish(r)
+
     try:  # the pool (when started early) is stopped however this ends
         if cache_dir is None:
             pool = early_pool(len(todo))
             tp = timing.clock()
-            project = project_index(src, todo, settings, pool=pool)
+            project = project_index(src, todo, settings, pool=pool, done=early, want_diffs=want_diffs)
             times["project"] = timing.clock() - tp
             pfp = ""
+            finish_early()
+            misses = [e for e in todo if e.rel not in early]
         else:
             from migrate import cache as cache_mod
 
@@ -354,11 +393,15 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             tp = timing.clock()
             # results depend on the project's re-exports too (another file's imports): they are part
             # of each cached result's key
-            project = project_index(src, todo, settings, hashes=hashes, store=store, pool=pool)
+            project = project_index(src, todo, settings, hashes=hashes, store=store, pool=pool, done=early,
+                                    want_diffs=want_diffs)
             times["project"] = timing.clock() - tp
             pfp = project.fingerprint() if project is not None else ""
+            finish_early()
             misses = []
             for e in todo:
+                if e.rel in early:
+                    continue
                 h = hashes.get(e.rel)
                 hit = store.get(e.rel, h + pfp) if h is not None else None
                 if hit is None:
@@ -368,7 +411,6 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             times["cache"] = timing.clock() - t1 - write_s - times["project"]
 
         tm = timing.clock()
-        stages: dict[str, float] = {}
         for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs, project, pool):
             for k, v in spent.items():
                 stages[k] = stages.get(k, 0.0) + v

@@ -9,7 +9,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 
-from migrate import cache, runner
+from migrate import cache, discover, runner
 from migrate.report import model
 from migrate.settings import Settings
 
@@ -230,6 +230,44 @@ def test_the_re_export_pre_pass_in_the_workers_matches_one_process(tmp_path):
     dist.write_text("amp = None\n")
     third, rep3 = do_run(src, tmp_path / "two", jobs=2, cache_dir=cdir)
     assert ("pkg/main.py", 2) not in apex_uses(rep3) and len(apex_uses(rep3)) == 3
+
+
+def test_files_the_pre_pass_migrates_equal_the_migration_with_the_finished_index(tmp_path):
+    """The re-export pre-pass migrates the files it parses before the index is finished
+    (project.AskedNames). Such a result stands only when the index re-exports none of the names
+    it looked up: trainer.py imports apex itself (so the pre-pass parses it) and also takes `amp`
+    from dist_utils.py, which the index re-exports, so it is migrated again with the index. Every
+    result of a run, in one process or in the pool, equals migrating that file with the index."""
+    from migrate.core import migrate_file
+
+    src = tmp_path / "src"
+    (src / "pkg" / "layers").mkdir(parents=True)
+    (src / "pkg" / "__init__.py").write_text("")
+    for i in range(70):
+        (src / "pkg" / "layers" / f"block_{i}.py").write_text(
+            f"import torch\n\n\ndef block_{i}(x):\n    return torch.relu(x).cuda() * {i}\n")
+    (src / "pkg" / "dist_utils.py").write_text(
+        "import torch\ntry:\n    from apex import amp\nexcept ImportError:\n    amp = None\n\n\n"
+        "def init(rank):\n    torch.cuda.set_device(rank)\n")
+    (src / "pkg" / "trainer.py").write_text(
+        "import torch\nfrom apex.optimizers import FusedAdam\nfrom .dist_utils import amp\n\n\n"
+        "def build(model):\n    model = model.cuda()\n    opt = FusedAdam(model.parameters(), lr=1e-3)\n"
+        "    return amp.initialize(model, opt, opt_level='O1')\n")
+    settings = Settings()
+    todo = runner.candidates(discover.walk(src), src)
+    early: dict = {}
+    index = runner.project_index(src, todo, settings, done=early, want_diffs=True)
+    assert index is not None and index.lookup("pkg.dist_utils", "amp") == "apex.amp"
+    assert set(early) == {"pkg/dist_utils.py"}  # trainer.py looked up `amp`: not taken early
+    for jobs in (1, 2):
+        res = runner.run(src, settings, out=tmp_path / f"out{jobs}", jobs=jobs)
+        for r in res.results:
+            want = migrate_file(r.path, (src / r.path).read_bytes(), settings, project=index)
+            assert (r.status, r.findings, r.generated) == (want.status, want.findings, want.generated), r.path
+            if r.status == "changed":
+                assert (tmp_path / f"out{jobs}" / r.path).read_bytes() == want.new_data
+        uses = sorted((f.line, f.rule) for r in res.results if r.path == "pkg/trainer.py" for f in r.findings)
+        assert (9, "apex") in uses  # amp.initialize, known as apex only through the index
 
 
 @hypothesis.settings(max_examples=300, deadline=None)

@@ -11,7 +11,7 @@ from migrate import timing
 from migrate.context import FileContext, SkipFile
 from migrate.lang.python import matchers, setup_py  # noqa: F401 - setup_py registers its matcher
 from migrate.lang.python.index import Index, import_statements, py2_statements
-from migrate.lang.python.tsutil import captures, parser, text
+from migrate.lang.python.tsutil import captures, parse, text
 from migrate.model import Edit
 from migrate.textio import line_ending
 
@@ -60,7 +60,7 @@ def migrate(ctx: FileContext) -> None:
     if b"\r" in ctx.source and b"\n" not in ctx.source:
         raise SkipFile("old Mac line endings (CR only) are not supported; copied unchanged")
     t0 = timing.clock()
-    tree = parser().parse(ctx.source)
+    tree = parse(ctx.source)
     timing.add("parse", timing.clock() - t0)
     root = tree.root_node
     if root.has_error:
@@ -272,7 +272,7 @@ def finalize(ctx: FileContext) -> list[Edit]:
     if pf is not None and pf.ctx.source is ctx.source:
         root, idx = pf.root, pf.index
     else:
-        root = parser().parse(ctx.source).root_node
+        root = parse(ctx.source).root_node
         idx = Index.build(root)
     if entry_script and not any(c.qualname.split(".")[0] == "torch" for cs in idx.imports.values() for c in cs):
         needed = {r for r in needed if r + "?" not in wanted or r in {q for q in wanted if not q.endswith("?")}}

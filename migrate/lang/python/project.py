@@ -89,6 +89,36 @@ class ProjectIndex:
         return hashlib.sha256(repr((self.exports, sorted(self.own))).encode()).hexdigest()[:16]
 
 
+class AskedNames:
+    """Stands in for the ProjectIndex while it is being built: the re-export pre-pass migrates
+    the files it parses (runner._exports_of) before the index is known. It re-exports nothing
+    and records each (module, name) that Index.build looks up, so the result holds for the
+    finished index when that has none of them."""
+
+    exports = True  # Index.build looks up every name of every `from MODULE import NAME`
+
+    def __init__(self, own: frozenset[str]):
+        self.own = own
+        self.asked: set[tuple[str, str]] = set()
+        self.unwanted = False
+
+    def lookup(self, module: str, name: str) -> None:
+        self.asked.add((module, name))
+        return None
+
+    def mentioned_in(self, data: bytes) -> bool:
+        # the rules' prefilter passed the file over; whether the index sends it to the parser
+        # is not known yet (core.migrate_file), so this result cannot stand
+        self.unwanted = True
+        return False
+
+    def holds_for(self, index: ProjectIndex | None) -> bool:
+        """Whether a migration that saw this stand-in is what `index` would give."""
+        own = index.own if index is not None else frozenset()
+        return (not self.unwanted and own == self.own
+                and (index is None or all(index.lookup(m, n) is None for m, n in self.asked)))
+
+
 # `from . import x`, `from .. import x`, `from . . import x`, over a line continuation
 BARE_RELATIVE = rb"\bfrom(?:[ \t\n\r\f\v]|\\\r?\n)*\.(?:[. \t\n\r\f\v]|\\\r?\n)*import\b"
 
@@ -113,13 +143,13 @@ def file_exports(rel: str, data: bytes, cares) -> list[tuple[str, str, str]]:
     """(module, name, qualname) for what one file re-exports: depends only on its path, its bytes
     and the rules (so the run cache can keep it per file)."""
     from migrate.lang.python.index import import_statements, imported_names
-    from migrate.lang.python.tsutil import parser
+    from migrate.lang.python.tsutil import parse
 
     mod = module_name(rel)
     if mod is None or not _IMPORTS.search(data):
         return []
     try:
-        root = parser().parse(data).root_node
+        root = parse(data).root_node
     except Exception:  # noqa: BLE001 - an unparsable file exports nothing
         return []
     out = []

@@ -20,6 +20,20 @@ def parser():
     return ts.Parser(language())
 
 
+_LAST: list = [None, None]  # the bytes parsed last and their tree
+
+
+def parse(source: bytes):
+    """tree-sitter's tree of `source`. The last one is kept: the re-export pre-pass parses a file
+    that it then migrates (runner._exports_of), and the migration asks for the same bytes."""
+    last, tree = _LAST
+    if last is not None and (last is source or last == source):
+        return tree
+    tree = parser().parse(source)
+    _LAST[0], _LAST[1] = source, tree
+    return tree
+
+
 @cache
 def query(source: str):
     import tree_sitter as ts
