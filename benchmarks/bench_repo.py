@@ -11,6 +11,10 @@ For each run:
   3. `hipify_python.hipify(SRC, output_directory=B)` with .py among the extensions (it copies the
      tree and rewrites CUDA names, like `migrate run --out`), in the interpreter given by
      --hipify-python (torch 2.13.0 CPU, in its own venv so the tool's venv stays light).
+  4. with --in-place too: each tool rewrites its own fresh copy of the tree in place (the copies
+     are made before the clock starts; migrate's is a git work tree, as --in-place asks, and runs
+     without --force, so its git check is timed): `migrate run COPY --in-place` and
+     `hipify(COPY, output_directory=COPY)`. Neither copies the tree; only what changes is written.
 The hipify figure is the hipify() call alone (torch's import is excluded: the conservative side
 for our ratio). Peak RSS is the peak of the summed RSS of migrate and all its workers.
 The machine is shared: run it at least twice and read the best and the spread.
@@ -45,9 +49,27 @@ print("hipify_seconds", time.perf_counter() - t)
 STAGES = ("discover", "project", "cache", "prefilter", "parse", "rewrite", "diff", "migrate_wall", "write", "report")
 
 
-def migrate_cmd(src: Path, out: Path, jobs: int, extra=()) -> list[str]:
-    return [sys.executable, "-m", "migrate", "run", str(src), "--out", str(out), "-q", "--timings",
+def migrate_cmd(src: Path, out: Path | None, jobs: int, extra=()) -> list[str]:
+    where = ["--out", str(out)] if out is not None else ["--in-place"]
+    return [sys.executable, "-m", "migrate", "run", str(src), *where, "-q", "--timings",
             *(["-j", str(jobs)] if jobs else []), *extra]
+
+
+def git_copy(src: Path, dst: Path) -> None:
+    """A copy of the tree committed to a new git repo (what `migrate run --in-place` asks for)."""
+    shutil.copytree(src, dst, symlinks=True)
+    git = ["git", "-C", str(dst), "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "tree"]):
+        subprocess.run(git + args, check=True, capture_output=True)
+
+
+def hipify_once(python: str, src: Path, dst: Path) -> tuple[float, float, float]:
+    """(seconds of the hipify() call, its CPU seconds, wall of the process with torch's import)."""
+    h = measure([python, "-c", HIPIFY, str(src), str(dst)])
+    if h["rc"] != 0:
+        raise RuntimeError(h["stderr"][-2000:])
+    return (float(h["stdout"].split("hipify_seconds")[-1]), float(h["stdout"].split("hipify_cpu")[-1].split()[0]),
+            h["wall"])
 
 
 def timings(stderr: str) -> dict:
@@ -66,6 +88,8 @@ def main() -> int:
                     help="a Python with torch installed (a venv with `pip install torch==2.13.0`; default "
                          "$MIGRATE_BENCH_HIPIFY_PYTHON); empty: skip hipify")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
+    ap.add_argument("--in-place", action="store_true",
+                    help="also time both tools rewriting their own copy of the tree in place (step 4)")
     args = ap.parse_args()
 
     src = tree(args.tree)
@@ -78,6 +102,7 @@ def main() -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "migrate")], env=env, check=True)
     cold, warm, hip, rss, cpu, hip_cpu = [], [], [], [], [], []
+    ip, ip_cpu, ip_hip, ip_hip_cpu = [], [], [], []
     split = []
     report = {}
     try:
@@ -97,18 +122,33 @@ def main() -> int:
             line = (f"run {i + 1}: migrate cold {m['wall']:.2f} s (cpu {m['cpu']:.1f} s, peak RSS {m['peak_rss_sum_mib']:.0f} MiB"
                     f" summed over workers), warm {w['wall']:.2f} s (peak RSS {w['peak_rss_sum_mib']:.0f} MiB)")
             if args.hipify_python:
-                h = measure([args.hipify_python, "-c", HIPIFY, str(src), str(work / f"hip-{i}")])
-                if h["rc"] != 0:
-                    print(h["stderr"][-2000:], file=sys.stderr)
-                    return 2
-                secs = float(h["stdout"].split("hipify_seconds")[-1])
-                hcpu = float(h["stdout"].split("hipify_cpu")[-1].split()[0])
+                secs, hcpu, process = hipify_once(args.hipify_python, src, work / f"hip-{i}")
                 hip.append(secs)
                 hip_cpu.append(hcpu)
-                line += f"; hipify {secs:.2f} s (cpu {hcpu:.1f} s; process {h['wall']:.2f} s with torch's import)"
+                line += f"; hipify {secs:.2f} s (cpu {hcpu:.1f} s; process {process:.2f} s with torch's import)"
                 shutil.rmtree(work / f"hip-{i}", ignore_errors=True)
             print(line, flush=True)
             shutil.rmtree(out, ignore_errors=True)
+            if args.in_place:
+                mine, theirs = work / f"ip-migrate-{i}", work / f"ip-hipify-{i}"
+                git_copy(src, mine)
+                shutil.copytree(src, theirs, symlinks=True)
+                subprocess.run(["sync"], check=False)
+                m = measure(migrate_cmd(mine, None, args.jobs), cwd=REPO, env=env)
+                if m["rc"] not in (0, 1):
+                    print(m["stderr"], file=sys.stderr)
+                    return 2
+                ip.append(m["wall"])
+                ip_cpu.append(m["cpu"])
+                line = f"run {i + 1} in place: migrate {m['wall']:.2f} s (cpu {m['cpu']:.1f} s)"
+                if args.hipify_python:
+                    secs, hcpu, _ = hipify_once(args.hipify_python, theirs, theirs)
+                    ip_hip.append(secs)
+                    ip_hip_cpu.append(hcpu)
+                    line += f"; hipify {secs:.2f} s (cpu {hcpu:.1f} s)"
+                print(line, flush=True)
+                shutil.rmtree(mine, ignore_errors=True)
+                shutil.rmtree(theirs, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -125,6 +165,13 @@ def main() -> int:
     if hip_cpu:
         print(f"CPU seconds, migrate vs hipify:  {min(cpu):.1f} vs {min(hip_cpu):.1f} = {min(hip_cpu) / min(cpu):.1f}x less work "
               "(the figure other users of a shared machine cannot skew)")
+    if ip:
+        print(f"in place, migrate:               {spread(ip)} s (CPU {min(ip_cpu):.1f} s)")
+    if ip_hip:
+        ratios = [h / c for h, c in zip(ip_hip, ip)]
+        print(f"in place, hipify_python:         {spread(ip_hip)} s (CPU {min(ip_hip_cpu):.1f} s)")
+        print(f"speed-up in place:               {min(ip_hip) / min(ip):.1f}x best-to-best (per run: "
+              f"{', '.join(f'{r:.1f}x' for r in ratios)}); CPU {min(ip_hip_cpu) / min(ip_cpu):.1f}x less work")
     print(f"peak RSS (migrate + workers):    {max(rss):.0f} MiB (max over runs)")
     print(f"CPU time (migrate + workers):    {min(cpu):.1f} s")
     print(f"throughput:                      {s.get('lines_scanned', lines) / best:,.0f} lines/s "
