@@ -181,7 +181,9 @@ def project_index(root: Path, entries: list[discover.Entry], settings: Settings,
     own = project.own_packages(e.rel for e in entries) & libraries
     exports: list = []
     todo: list[str] = []
-    for e in entries:
+    # largest first, as the migration: the big modules are the ones that import CUDA-only
+    # libraries and get parsed and migrated here, so they start early and no worker ends alone
+    for e in sorted(entries, key=lambda e: (-e.size, e.rel)):
         if not e.rel.endswith(".py") or e.size >= 4_000_000:
             continue
         h = hashes.get(e.rel) if hashes is not None else None
