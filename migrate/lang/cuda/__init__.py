@@ -19,7 +19,10 @@ from migrate.model import Edit, Safety
 
 _INDEXED = {"preproc_include", "call_expression", "qualified_identifier", "identifier", "type_identifier",
             "function_definition", "field_expression", "function_declarator", "namespace_identifier",
-            "preproc_arg"}
+            "preproc_arg", "preproc_def", "preproc_function_def",
+            # what namespaces.Namespaces reads
+            "using_declaration", "namespace_alias_definition", "init_declarator", "declaration",
+            "type_definition", "class_specifier", "struct_specifier", "enum_specifier", "alias_declaration"}
 
 
 class CuDoc:
@@ -35,10 +38,18 @@ class CuDoc:
         self.root = self.tree.root_node
         self.errors = error_spans(self.root)
         self.nodes: dict[str, list] = {t: [] for t in _INDEXED}
+        self._texts: dict[str, list[str]] = {}
         for n in walk(self.root):
             lst = self.nodes.get(n.type)
             if lst is not None:
                 lst.append(n)
+
+    def texts(self, kind: str) -> list[str]:
+        """The text of each node in `nodes[kind]`, decoded once for all the rules that read them."""
+        got = self._texts.get(kind)
+        if got is None:
+            got = self._texts[kind] = [text(n) for n in self.nodes[kind]]
+        return got
 
     def span(self, node) -> tuple[int, int]:
         return node.start_byte + self.offset, node.end_byte + self.offset

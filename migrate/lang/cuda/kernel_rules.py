@@ -16,7 +16,7 @@ _ORDER = ["low", "medium", "high"]
 def _inventory(doc):
     cf = doc.cf
     if getattr(cf, "kernel_info", None) is None:
-        cf.kernel_info = {k.name: k for k in kernels.find_kernels(doc.root)}
+        cf.kernel_info = {k.name: k for k in kernels.find_kernels(doc.root, doc.nodes)}
         cf.kernel_programs = {}
     return cf.kernel_info
 
@@ -96,7 +96,7 @@ class KernelLaunch:
         ctx = doc.ctx
         info = _inventory(doc)
         progs = getattr(doc.cf, "kernel_programs", {})
-        for launch in kernels.find_launches(doc.root):
+        for launch in kernels.find_launches(doc.root, doc.nodes):
             k = info.get(launch.name)
             entry = next((d for d in ctx.kernels if d["name"] == launch.name and d["path"] == ctx.path), None)
             s, e = doc.span(launch.node)

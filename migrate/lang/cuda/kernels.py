@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from migrate.lang.cuda.tsutil import call_args, has_token, text, walk
+from migrate.lang.cuda.tsutil import call_args, has_token, of_types, text, walk
 
 _INDEX_VARS = {"threadIdx", "blockIdx", "blockDim", "gridDim"}
 _LOOP_MACROS = {"CUDA_1D_KERNEL_LOOP", "CUDA_KERNEL_LOOP", "CUDA_1D_KERNEL_LOOP_T", "CUDA_2D_KERNEL_LOOP",
@@ -98,11 +98,13 @@ def _param(p) -> Param | None:
     return Param(name=name, type=text(t) if t is not None else "", pointer=pointer, const=const, text=text(p))
 
 
-def find_kernels(root) -> list[Kernel]:
+def find_kernels(root, index: dict | None = None) -> list[Kernel]:
+    """`root`: a tree's root node; `index`: the nodes of that tree by type (CuDoc.nodes), if the
+    caller has it."""
     out = []
-    memo: dict = {}  # the file's device functions and macros, read once for all its kernels
-    for n in walk(root):
-        if n.type != "function_definition" or not has_token(n, "__global__"):
+    memo: dict = {"index": index}  # the file's device functions and macros, read once for all its kernels
+    for n in of_types(root, ("function_definition",), index):
+        if not has_token(n, "__global__"):
             continue
         decl = n.child_by_field_name("declarator")
         while decl is not None and decl.type != "function_declarator":
@@ -128,11 +130,11 @@ def find_kernels(root) -> list[Kernel]:
     return out
 
 
-def device_functions(root) -> dict[str, object]:
+def device_functions(root, index: dict | None = None) -> dict[str, object]:
     """The file's `__device__` functions: name -> body node."""
     out = {}
-    for n in walk(root):
-        if n.type == "function_definition" and has_token(n, "__device__"):
+    for n in of_types(root, ("function_definition",), index):
+        if has_token(n, "__device__"):
             d = n.child_by_field_name("declarator")
             while d is not None and d.type != "function_declarator":
                 d = d.child_by_field_name("declarator")
@@ -181,7 +183,8 @@ def _constructs(k: Kernel, body, param_names, memo: dict | None = None) -> None:
         root = root.parent
     key = (root.start_byte, root.end_byte, root.type)
     if memo is None or key not in memo:
-        found_in_root = (device_functions(root), macro_bodies(root))
+        index = memo.get("index") if memo is not None else None
+        found_in_root = (device_functions(root, index), macro_bodies(root, index))
         if memo is not None:
             memo[key] = found_in_root
     else:
@@ -264,14 +267,13 @@ def _call_construct(short: str, name: str) -> str | None:
     return None
 
 
-def macro_bodies(root) -> dict[str, str]:
+def macro_bodies(root, index: dict | None = None) -> dict[str, str]:
     """`#define NAME(...) body` and `#define NAME body` of the file: name -> body text."""
     out = {}
-    for n in walk(root):
-        if n.type in ("preproc_function_def", "preproc_def"):
-            name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
-            if name is not None:
-                out[text(name)] = text(value) if value is not None else ""
+    for n in of_types(root, ("preproc_function_def", "preproc_def"), index):
+        name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
+        if name is not None:
+            out[text(name)] = text(value) if value is not None else ""
     return out
 
 
@@ -292,11 +294,9 @@ def _is_grid_stride(loop) -> bool:
     return upd is not None and "gridDim" in text(upd)
 
 
-def find_launches(root) -> list[Launch]:
+def find_launches(root, index: dict | None = None) -> list[Launch]:
     out = []
-    for n in walk(root):
-        if n.type != "call_expression":
-            continue
+    for n in of_types(root, ("call_expression",), index):
         ks = next((c for c in n.children if c.type == "kernel_call_syntax"), None)
         if ks is None:
             continue

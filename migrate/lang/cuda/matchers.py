@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from migrate.lang.cuda.namespaces import _norm
 from migrate.lang.cuda.tsutil import call_args, text
 from migrate.model import Edit, Safety, Severity
 from migrate.registry import Registry
@@ -35,7 +36,7 @@ def _fmt(message, **values):
 
 
 def qualname(node) -> str:
-    return re.sub(r"\s+", "", text(node)).removeprefix("::")
+    return _norm(text(node))
 
 
 def outermost_qualified(node):
@@ -102,6 +103,9 @@ def _already_included(doc, target: str, current) -> bool:
 # names: identifiers, types and qualified names (1:1 renames, or findings where none exists)
 
 
+_TARGS = re.compile(r"<.*")  # template arguments to the end: `c10::optional<at::Half>` -> `c10::optional`
+
+
 @register("rename")
 class Rename:
     priority = 60
@@ -111,6 +115,7 @@ class Rename:
         qualified = {k: v for k, v in names.items() if "::" in k}
         plain = {k: v for k, v in names.items() if "::" not in k}
         unknown = rule.options.get("report_unknown")
+        looks_unknown = re.compile(unknown["regex"]).match if unknown else None
         ns = _namespaces(doc) if qualified else None
         seen: set[int] = set()
         reported: set[str] = set()
@@ -124,18 +129,18 @@ class Rename:
                 if entry is None:
                     # `at::cuda::CUDAGuard` inside `c10::optional<at::cuda::CUDAGuard>` etc.: try the
                     # name without template arguments
-                    base = re.sub(r"<.*", "", name)
+                    base = _TARGS.sub("", name)
                     entry = qualified.get(base) if base != name else None
                     if entry is not None:
                         node = _prefix_node(top, base)
                 if entry is None and ns is not None:
-                    if self._resolved(doc, rule, top, re.sub(r"<.*", "", name), qualified, ns):
+                    if self._resolved(doc, rule, top, _TARGS.sub("", name), qualified, ns):
                         seen.add(top.start_byte)
                         continue
-                full = re.sub(r"<.*", "", name)
-                if entry is None and unknown and ns is not None and not re.match(unknown["regex"], full):
-                    full = next((c for c, _ in ns.candidates(full, top) if re.match(unknown["regex"], c)), full)
-                if entry is None and unknown and re.match(unknown["regex"], full):
+                full = _TARGS.sub("", name)
+                if entry is None and unknown and ns is not None and not looks_unknown(full):
+                    full = next((c for c, _ in ns.candidates(full, top) if looks_unknown(c)), full)
+                if entry is None and unknown and looks_unknown(full):
                     seen.add(top.start_byte)
                     if not doc.claimed(top):
                         api = full
@@ -146,14 +151,13 @@ class Rename:
                 if entry is None or node is None:
                     continue
                 seen.add(top.start_byte)
-                self._hit(doc, rule, node, name if node is top else re.sub(r"<.*", "", name), entry)
+                self._hit(doc, rule, node, name if node is top else _TARGS.sub("", name), entry)
         if plain:
             for kind in ("identifier", "type_identifier", "namespace_identifier"):
-                for n in doc.nodes[kind]:
-                    name = text(n)
+                for n, name in zip(doc.nodes[kind], doc.texts(kind)):
                     entry = plain.get(name)
                     loose = entry is None and unknown is not None and kind != "namespace_identifier" and \
-                        re.match(unknown["regex"], name) is not None
+                        looks_unknown(name) is not None
                     if entry is None and not loose and (ns is None or kind == "namespace_identifier"):
                         continue
                     if n.parent is not None and n.parent.type == "qualified_identifier":
@@ -235,7 +239,7 @@ def _namespaces(doc, active_only: bool = True):
     if ns is None:
         from migrate.lang.cuda.namespaces import Namespaces
 
-        ns = doc.namespaces = Namespaces(doc.root)
+        ns = doc.namespaces = Namespaces(doc.root, doc.nodes)
     return ns if ns.active and not doc.macro or not active_only else None
 
 
@@ -458,10 +462,14 @@ class LibraryUse:
 
     def file(self, doc, rule) -> None:
         libs = rule.options["libraries"]
+        # one test for all libraries first: most names belong to none
+        prefixes = tuple(p for lib in libs for p in lib["prefixes"])
+        spaces = {x for lib in libs for x in lib.get("namespaces", ())}
         seen: set[tuple[str, int]] = set()
         for kind in ("identifier", "type_identifier", "namespace_identifier"):
-            for n in doc.nodes[kind]:
-                name = text(n)
+            for n, name in zip(doc.nodes[kind], doc.texts(kind)):
+                if not name.startswith(prefixes) and name not in spaces:
+                    continue
                 for lib in libs:
                     if any(name.startswith(p) for p in lib["prefixes"]) or name in lib.get("namespaces", ()):
                         if kind == "namespace_identifier" and name not in lib.get("namespaces", ()):

@@ -7,22 +7,31 @@ from __future__ import annotations
 
 import re
 
-from migrate.lang.cuda.tsutil import has_token, text, walk
+from migrate.lang.cuda.tsutil import has_token, of_types, text
 
 _GLOBAL = {"at", "c10", "torch", "std", "thrust", "cub", "c10_npu", "at_npu", "torch_npu", "caffe2", "pybind11"}
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _norm(name: str) -> str:
-    return re.sub(r"\s+", "", name).removeprefix("::")
+    """A qualified name as a key: no white space, no leading `::`."""
+    return _SPACE.sub("", name).removeprefix("::") if not name.isidentifier() else name
+
+
+_READ = ("using_declaration", "namespace_alias_definition", "function_declarator", "init_declarator", "declaration",
+         "type_definition", "class_specifier", "struct_specifier", "enum_specifier", "alias_declaration")
 
 
 class Namespaces:
-    def __init__(self, root):
+    def __init__(self, root, index: dict | None = None):
+        """`index`: the nodes of root's tree by type (CuDoc.nodes), if the caller has it."""
         self.directives: list[tuple[object, int, str, object]] = []  # scope, visible from, namespace, node
         self.aliases: list[tuple[object, int, str, str, object]] = []  # scope, from, alias, namespace, node
         self.usings: list[tuple[object, int, str, str]] = []  # scope, from, short name, full name
         self.declared: set[str] = set()  # names the file declares itself (functions, types, variables)
-        for n in walk(root):
+        for n in of_types(root, _READ, index):
             if n.type == "using_declaration":
                 target = next((c for c in n.named_children if c.type in ("qualified_identifier", "identifier",
                                                                           "namespace_identifier")), None)
