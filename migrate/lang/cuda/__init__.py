@@ -34,7 +34,8 @@ class CuDoc:
         self.source = source
         self.offset = offset
         self.macro = macro
-        self.tree = parse(_unstringify(source) if macro else _blank_qualifier_macros(source))
+        self.parsed = _unstringify(source) if macro else _blank_qualifier_macros(source)  # what the parser read
+        self.tree = parse(self.parsed)
         self.root = self.tree.root_node
         self.errors = error_spans(self.root)
         self.nodes: dict[str, list] = {t: [] for t in _INDEXED}
@@ -43,6 +44,20 @@ class CuDoc:
             lst = self.nodes.get(n.type)
             if lst is not None:
                 lst.append(n)
+
+    def qualified_names(self) -> list[tuple[object, str]]:
+        """(outermost qualified name node, its name without spaces) for each qualified_identifier
+        node, in document order, worked out once for all the rules that read them."""
+        got = self._texts.get("qualified names")
+        if got is None:
+            from migrate.lang.cuda.matchers import outermost_qualified, qualname
+
+            tops = [outermost_qualified(q) for q in self.nodes["qualified_identifier"]]
+            names: dict[int, str] = {}
+            got = self._texts["qualified names"] = [
+                (t, names[t.start_byte] if t.start_byte in names else names.setdefault(t.start_byte, qualname(t)))
+                for t in tops]
+        return got
 
     def texts(self, kind: str) -> list[str]:
         """The text of each node in `nodes[kind]`, decoded once for all the rules that read them."""
@@ -150,7 +165,7 @@ def migrate(ctx: FileContext) -> None:
         raise SkipFile("binary data in a C/C++ source; copied unchanged")
     if b"__aicore__" in ctx.source and b"kernel_operator.h" in ctx.source:
         return  # Ascend C already (e.g. files migrate generated on an earlier run)
-    cf = CuFile(ctx)
+    cf = ctx._cufile = CuFile(ctx)  # validate() reuses its parse of the unchanged source
     active = sorted(((r, matchers.get(r.matcher)) for r in ctx.rules.values()),
                     key=lambda rm: getattr(rm[1], "priority", 50))
     for r, m in active:
@@ -270,7 +285,11 @@ def _after_leading_comments(source: bytes) -> int:
 
 
 def validate(ctx: FileContext, new_source: bytes) -> str | None:
-    before = len(error_spans(parse(ctx.source).root_node))
+    cf = getattr(ctx, "_cufile", None)
+    if cf is not None and cf.main.parsed == ctx.source:  # no qualifier macro blanked: the same parse
+        before = len(cf.main.errors)
+    else:
+        before = len(error_spans(parse(ctx.source).root_node))
     after = error_spans(parse(new_source).root_node)
     if len(after) > before:
         if before:  # the input already had unreadable code: the rewrite moved how the parser recovers

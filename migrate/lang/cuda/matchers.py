@@ -120,11 +120,9 @@ class Rename:
         seen: set[int] = set()
         reported: set[str] = set()
         if qualified or unknown:
-            for q in doc.nodes["qualified_identifier"]:
-                top = outermost_qualified(q)
+            for top, name in doc.qualified_names():
                 if top.start_byte in seen:
                     continue
-                name = qualname(top)
                 entry, node = qualified.get(name), top
                 if entry is None:
                     # `at::cuda::CUDAGuard` inside `c10::optional<at::cuda::CUDAGuard>` etc.: try the
