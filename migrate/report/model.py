@@ -210,7 +210,7 @@ def diff_lines(diff: str) -> list[tuple[str, int | None, int | None, str]]:
     for line in diff.splitlines():
         if line.startswith("diff --git "):
             in_header = True
-        m = _HUNK.match(line)
+        m = _HUNK.match(line) if line.startswith("@@") else None
         if m:
             in_header = False
             old, new = int(m.group(1)), int(m.group(2))

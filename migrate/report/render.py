@@ -77,13 +77,14 @@ def diff_html(section) -> str:
 
     linked = section["linked_lines"]
     anchor = escape(section["anchor"])
+    rows = [row for row in section["diff"] if row[0] != "meta"]
+    # one escape for all the lines: they hold no line break (diff_lines split on every kind)
+    texts = str(escape("\n".join(row[3] for row in rows))).split("\n")
     out = []
-    for kind, old, new, text in section["diff"]:
-        if kind == "meta":
-            continue
+    for (kind, old, new, _text), shown in zip(rows, texts):
         where = f' id="{anchor}-L{old}"' if old in linked else ""
-        out.append(f'<span class="{escape(kind)}"{where}><i data-n="{"" if old is None else old}"></i>'
-                   f'<i data-n="{"" if new is None else new}"></i>{escape(text)}</span>')
+        out.append(f'<span class="{kind}"{where}><i data-n="{"" if old is None else old}"></i>'
+                   f'<i data-n="{"" if new is None else new}"></i>{shown}</span>')
     return Markup("".join(out))
 
 
@@ -120,15 +121,16 @@ def compile_templates() -> None:
         pass
 
 
-def _render(name: str, report: dict, autoescape: bool) -> str:
+def _render(name: str, report: dict, autoescape: bool, v: dict | None) -> str:
     from migrate.report.model import view
 
-    return _env(autoescape).get_template(name).render(r=report, v=view(report))
+    return _env(autoescape).get_template(name).render(r=report, v=view(report) if v is None else v)
 
 
-def markdown(report: dict) -> str:
-    return _render("report.md.j2", report, False)
+def markdown(report: dict, v: dict | None = None) -> str:
+    """`v`: model.view(report), when the caller renders both reports from it."""
+    return _render("report.md.j2", report, False, v)
 
 
-def html(report: dict) -> str:
-    return _render("report.html.j2", report, True)
+def html(report: dict, v: dict | None = None) -> str:
+    return _render("report.html.j2", report, True, v)

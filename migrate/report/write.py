@@ -12,12 +12,14 @@ FILES = ("report.json", "report.md", "report.html", "migration.patch", "change_l
 
 def write_all(report: dict, directory: Path) -> list[Path]:
     from migrate.report import csvs, render
+    from migrate.report.model import view
 
     directory.mkdir(parents=True, exist_ok=True)
+    v = view(report)  # what both reports show, derived once
     outputs = {
         "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-        "report.md": render.markdown(report),
-        "report.html": render.html(report),
+        "report.md": render.markdown(report, v),
+        "report.html": render.html(report, v),
         "migration.patch": "".join(report["diffs"].values()),
         "change_list.csv": csvs.change_list(report),
         "unsupported_api.csv": csvs.unsupported_api(report),
