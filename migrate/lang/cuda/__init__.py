@@ -40,6 +40,7 @@ class CuDoc:
         self.errors = error_spans(self.root)
         self.nodes: dict[str, list] = {t: [] for t in _INDEXED}
         self._texts: dict[str, list[str]] = {}
+        self._qualified: list[tuple[object, str]] | None = None
         for n in walk(self.root):
             lst = self.nodes.get(n.type)
             if lst is not None:
@@ -48,16 +49,18 @@ class CuDoc:
     def qualified_names(self) -> list[tuple[object, str]]:
         """(outermost qualified name node, its name without spaces) for each qualified_identifier
         node, in document order, worked out once for all the rules that read them."""
-        got = self._texts.get("qualified names")
-        if got is None:
+        if self._qualified is None:
             from migrate.lang.cuda.matchers import outermost_qualified, qualname
 
-            tops = [outermost_qualified(q) for q in self.nodes["qualified_identifier"]]
-            names: dict[int, str] = {}
-            got = self._texts["qualified names"] = [
-                (t, names[t.start_byte] if t.start_byte in names else names.setdefault(t.start_byte, qualname(t)))
-                for t in tops]
-        return got
+            names: dict[int, str] = {}  # by start: one outermost name per position
+            self._qualified = []
+            for q in self.nodes["qualified_identifier"]:
+                top = outermost_qualified(q)
+                name = names.get(top.start_byte)
+                if name is None:
+                    name = names[top.start_byte] = qualname(top)
+                self._qualified.append((top, name))
+        return self._qualified
 
     def texts(self, kind: str) -> list[str]:
         """The text of each node in `nodes[kind]`, decoded once for all the rules that read them."""

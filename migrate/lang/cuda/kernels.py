@@ -102,7 +102,7 @@ def find_kernels(root, index: dict | None = None) -> list[Kernel]:
     """`root`: a tree's root node; `index`: the nodes of that tree by type (CuDoc.nodes), if the
     caller has it."""
     out = []
-    memo: dict = {"index": index}  # the file's device functions and macros, read once for all its kernels
+    memo: dict = {}  # the file's device functions and macros, read once for all its kernels
     for n in of_types(root, ("function_definition",), index):
         if not has_token(n, "__global__"):
             continue
@@ -125,7 +125,7 @@ def find_kernels(root, index: dict | None = None) -> list[Kernel]:
         lb = next((text(c) for c in n.named_children if c.type == "launch_bounds"), None)
         k = Kernel(name=name, node=n, outer=outer, line=outer.start_point[0] + 1, params=params,
                    template_params=tparams, launch_bounds=lb)
-        _constructs(k, n.child_by_field_name("body"), {x.name for x in params}, memo)
+        _constructs(k, n.child_by_field_name("body"), {x.name for x in params}, memo, index)
         out.append(k)
     return out
 
@@ -168,7 +168,7 @@ def _callee_constructs(name: str, devfns: dict, macros: dict, seen: set) -> set[
     return out
 
 
-def _constructs(k: Kernel, body, param_names, memo: dict | None = None) -> None:
+def _constructs(k: Kernel, body, param_names, memo: dict | None = None, index: dict | None = None) -> None:
     if body is None:
         return
     found: dict[str, list[int]] = {}
@@ -183,7 +183,6 @@ def _constructs(k: Kernel, body, param_names, memo: dict | None = None) -> None:
         root = root.parent
     key = (root.start_byte, root.end_byte, root.type)
     if memo is None or key not in memo:
-        index = memo.get("index") if memo is not None else None
         found_in_root = (device_functions(root, index), macro_bodies(root, index))
         if memo is not None:
             memo[key] = found_in_root
