@@ -151,12 +151,15 @@ class Rename:
                 seen.add(top.start_byte)
                 self._hit(doc, rule, node, name if node is top else _TARGS.sub("", name), entry)
         if plain:
+            # a plain name the namespaces can make a table name of: the last part of one (after
+            # `using namespace at::cuda;`), or a namespace alias (Namespaces.candidates)
+            resolvable = {k.rsplit("::", 1)[-1] for k in qualified} | {e[2] for e in ns.aliases} if ns is not None else set()
             for kind in ("identifier", "type_identifier", "namespace_identifier"):
                 for n, name in zip(doc.nodes[kind], doc.texts(kind)):
                     entry = plain.get(name)
                     loose = entry is None and unknown is not None and kind != "namespace_identifier" and \
                         looks_unknown(name) is not None
-                    if entry is None and not loose and (ns is None or kind == "namespace_identifier"):
+                    if entry is None and not loose and (ns is None or kind == "namespace_identifier" or name not in resolvable):
                         continue
                     if n.parent is not None and n.parent.type == "qualified_identifier":
                         continue  # part of a qualified name: handled above (or not ours)
