@@ -13,16 +13,13 @@ import re
 from functools import cached_property
 
 from migrate.context import FileContext, SkipFile
-from migrate.lang.cuda import matchers
+from migrate.lang.cuda import matchers, namespaces
 from migrate.lang.cuda.tsutil import error_spans, parse, text, walk
 from migrate.model import Edit, Safety
 
 _INDEXED = {"preproc_include", "call_expression", "qualified_identifier", "identifier", "type_identifier",
             "function_definition", "field_expression", "function_declarator", "namespace_identifier",
-            "preproc_arg", "preproc_def", "preproc_function_def",
-            # what namespaces.Namespaces reads
-            "using_declaration", "namespace_alias_definition", "init_declarator", "declaration",
-            "type_definition", "class_specifier", "struct_specifier", "enum_specifier", "alias_declaration"}
+            "preproc_arg", "preproc_def", "preproc_function_def", *namespaces.READ}
 
 
 class CuDoc:

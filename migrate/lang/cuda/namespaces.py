@@ -20,7 +20,9 @@ def _norm(name: str) -> str:
     return _SPACE.sub("", name).removeprefix("::") if not name.isidentifier() else name
 
 
-_READ = ("using_declaration", "namespace_alias_definition", "function_declarator", "init_declarator", "declaration",
+# the node types read here (CuDoc indexes them, so this needs no walk of its own); only the
+# order within one type matters: the declared names are a set
+READ = ("using_declaration", "namespace_alias_definition", "function_declarator", "init_declarator", "declaration",
          "type_definition", "class_specifier", "struct_specifier", "enum_specifier", "alias_declaration")
 
 
@@ -31,7 +33,7 @@ class Namespaces:
         self.aliases: list[tuple[object, int, str, str, object]] = []  # scope, from, alias, namespace, node
         self.usings: list[tuple[object, int, str, str]] = []  # scope, from, short name, full name
         self.declared: set[str] = set()  # names the file declares itself (functions, types, variables)
-        for n in of_types(root, _READ, index):
+        for n in of_types(root, READ, index):
             if n.type == "using_declaration":
                 target = next((c for c in n.named_children if c.type in ("qualified_identifier", "identifier",
                                                                           "namespace_identifier")), None)

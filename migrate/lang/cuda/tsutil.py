@@ -44,7 +44,8 @@ def of_types(root, types: tuple[str, ...], index: dict | None = None) -> list:
     """The nodes of `types` below `root`, in document order. `index`: type -> nodes of root's whole
     tree in document order (CuDoc.nodes), when the caller has one: no walk of the tree then (a
     file's passes each walked every node; on DeepSpeed's 4 MB of C++/CUDA that was most of the
-    time). Nodes of two of `types` never start at one byte where this is used."""
+    time). From an index, nodes of different types that start at one byte (`struct A {} a;`: the
+    declaration and its struct_specifier) come in the order of `types`, not parent first."""
     if index is None or not all(t in index for t in types):
         return [n for n in walk(root) if n.type in types]
     if len(types) == 1:
