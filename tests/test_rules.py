@@ -99,6 +99,52 @@ def test_rule_docs_are_current():
     assert r.returncode == 0, "docs/rules.md is stale: run python scripts/gen_rule_docs.py"
 
 
+
+def test_rule_snapshot_is_current_and_equals_the_yaml(tmp_path, monkeypatch):
+    """migrate/data/rules.pickle is built from today's rules/, and the rules loaded from it are
+    the rules loaded from the YAML; a rule file edited after the snapshot is read as YAML."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from migrate import resources, ruleset
+
+    root = Path(__file__).resolve().parent.parent
+    r = subprocess.run([sys.executable, str(root / "scripts" / "gen_rule_snapshot.py"), "--check"])
+    assert r.returncode == 0, "migrate/data/rules.pickle is stale: run python scripts/gen_rule_snapshot.py"
+
+    def load_rules():
+        ruleset.all_rules.cache_clear()
+        try:
+            return ruleset.all_rules()
+        finally:
+            ruleset.all_rules.cache_clear()
+
+    import yaml
+
+    loads = []
+    real_load = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    from_snapshot = load_rules()
+    assert loads == []  # the snapshot was used
+    real_data = resources.data_dir
+    monkeypatch.setattr(resources, "data_dir", lambda: tmp_path / "no-data")
+    from_yaml = load_rules()
+    assert len(loads) == len(ruleset.rule_files())
+    assert from_snapshot == from_yaml and len(from_yaml) > 80
+
+    # a rule file edited after the snapshot: its new text counts, not the snapshot's
+    rules = tmp_path / "rules"
+    shutil.copytree(resources.resource_dir("rules"), rules)
+    monkeypatch.setattr(resources, "data_dir", real_data)
+    real_dir = resources.resource_dir
+    monkeypatch.setattr(ruleset, "resource_dir", lambda name: rules if name == "rules" else real_dir(name))
+    api = rules / "python" / "torch-cuda.yaml"
+    api.write_text(api.read_text().replace("title: ", "title: EDITED ", 1))
+    edited = load_rules()
+    assert [x.title for x in edited if x.title.startswith("EDITED ")] and len(edited) == len(from_yaml)
+
 def test_plain_torch_code_is_not_sent_to_the_parser():
     """Every Python rule has triggers (none means: parse every file), and model code without a
     CUDA word stays below the prefilter (`input` holds `npu`)."""
