@@ -147,8 +147,9 @@ def run_reviewed(args, settings, ui=None) -> int:
     report_dir = args.report_dir.resolve() if args.report_dir else base / ".migrate" / "report"
     if args.report_dir is None:
         ignore_folder(base / ".migrate")
-    write.write_all(report, report_dir)
-    print_summary(report, console(args), report_dir=report_dir, out=args.out)
+    v = model.view(report)
+    write.write_all(report, report_dir, v)
+    print_summary(report, console(args), report_dir=report_dir, out=args.out, v=v)
     if code:
         return code
     s = report["summary"]

@@ -93,7 +93,8 @@ def main(args) -> int:
     report_dir = args.report_dir.resolve() if args.report_dir else base / ".migrate" / "report"
     if args.report_dir is None:
         ignore_folder(base / ".migrate")
-    write.write_all(report, report_dir)
+    v = model.view(report)  # what the reports and the summary show, derived once
+    write.write_all(report, report_dir, v)
     timings["report"] = round(clock() - t0, 4)
     if args.timings:
         import json
@@ -107,6 +108,6 @@ def main(args) -> int:
         for f in report["findings"]:
             if not f["fixed"]:
                 out_con.print(f"{f['path']}:{f['line']}:{f['column']}: {f['rule']} {f['message']}", markup=False)
-    print_summary(report, out_con, report_dir=report_dir, out=args.out)
+    print_summary(report, out_con, report_dir=report_dir, out=args.out, v=v)
     s = report["summary"]
     return 1 if (s["needs_person"] or s["files_error"] or s["files_skipped"] or report["problems"]) else 0

@@ -17,7 +17,11 @@ def _hours(value) -> str:
     return hours(value)
 
 
-def print_summary(report: dict, console, *, report_dir=None, out=None) -> None:
+def print_summary(report: dict, console, *, report_dir=None, out=None, v=None) -> None:
+    """`v`: model.view(report) when the caller has it. A quiet console (-q) prints nothing, so
+    nothing is rendered for it."""
+    if console.quiet:
+        return
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -25,7 +29,7 @@ def print_summary(report: dict, console, *, report_dir=None, out=None) -> None:
     from migrate.report.model import view
 
     s = report["summary"]
-    v = view(report)
+    v = view(report) if v is None else v
     title = Text.assemble(("migrate", "bold"), f" {report['tool']['version']} → torch_npu {report['target']['torch_npu']}: ",
                           (str(report["root"]), "bold"))
     head = Table(box=box.SIMPLE_HEAD, show_header=False, title=title, title_justify="left", pad_edge=False)

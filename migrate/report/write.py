@@ -10,12 +10,14 @@ from migrate.writer import atomic_write
 FILES = ("report.json", "report.md", "report.html", "migration.patch", "change_list.csv", "unsupported_api.csv")
 
 
-def write_all(report: dict, directory: Path) -> list[Path]:
+def write_all(report: dict, directory: Path, v=None) -> list[Path]:
+    """`v`: model.view(report), what both reports and the terminal summary show, when the caller
+    has derived it already."""
     from migrate.report import csvs, render
     from migrate.report.model import view
 
     directory.mkdir(parents=True, exist_ok=True)
-    v = view(report)  # what both reports show, derived once
+    v = view(report) if v is None else v
     outputs = {
         "report.json": json.dumps(report, indent=2, ensure_ascii=False) + "\n",
         "report.md": render.markdown(report, v),
