@@ -123,12 +123,13 @@ class Cache:
         result.new_data = data
         return result
 
-    def put(self, rel: str, content_hash: str, result: FileResult) -> None:
-        """Remember a fresh result (call before its new_data is dropped)."""
+    def put(self, rel: str, content_hash: str, result: FileResult, keep: bool = True) -> None:
+        """Remember a fresh result (call before its new_data is dropped); keep=False only counts
+        the miss."""
         from migrate.writer import atomic_write
 
         self.misses += 1
-        if result.status == "error":
+        if result.status == "error" or not keep:
             return  # an internal error may be transient (unreadable file): try again next time
         blob = None
         if result.new_data is not None:

@@ -362,13 +362,19 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     stages: dict[str, float] = {}
     early: dict[str, tuple] = {}  # files the re-export pre-pass parsed and migrated (project_index)
 
+    def remember(r: FileResult, content_hash: str | None) -> None:
+        # In place, a changed file's bytes (its key) are gone once it is written: its entry could
+        # only be hit after a revert, and would cost a stored copy of the migrated bytes (a file
+        # creation each: 77 on transformers)
+        if store is not None and content_hash is not None:
+            store.put(r.path, content_hash + pfp, r, keep=not (in_place and r.status == "changed"))
+
     def finish_early() -> None:
         for rel in sorted(early):
             r, content_hash, spent = early[rel]
             for k, v in spent.items():
                 stages[k] = stages.get(k, 0.0) + v
-            if store is not None:
-                store.put(r.path, content_hash + pfp, r)
+            remember(r, content_hash)
             finish(r)
 
     try:  # the pool (when started early) is stopped however this ends
@@ -416,8 +422,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs, project, pool):
             for k, v in spent.items():
                 stages[k] = stages.get(k, 0.0) + v
-            if store is not None and content_hash is not None:
-                store.put(r.path, content_hash + pfp, r)
+            remember(r, content_hash)
             finish(r)
     finally:
         if pool is not None:

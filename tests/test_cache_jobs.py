@@ -65,6 +65,28 @@ def test_second_run_is_served_from_the_cache_and_identical(repo, tmp_path):
     assert rep3 == rep1
 
 
+def test_in_place_the_cache_keeps_no_copy_of_rewritten_files(repo, tmp_path):
+    """In place, a changed file's old bytes (its cache key) are gone once it is rewritten, so the
+    cache stores no migrated copy of it and no entry; unchanged files are cached as with --out.
+    After a revert, those files are migrated afresh, to the same result."""
+    original = tree(repo)
+    cdir = repo / ".migrate" / "cache"
+    first = runner.run(repo, Settings(), in_place=True, jobs=1, cache_dir=cdir)
+    changed = sorted(r.path for r in first.results if r.status == "changed")
+    files = len(first.results)
+    assert len(changed) > 5 and first.cache["misses"] == files  # every file counted once
+    assert not (cdir / "blobs").exists() or not any((cdir / "blobs").iterdir())
+    migrated = tree(repo)
+    for rel, (data, mode) in original.items():  # revert: the sources come back
+        (repo / rel).write_bytes(data)
+    for rel in set(migrated) - set(original):  # and the generated files (Ascend C ports) go
+        (repo / rel).unlink()
+    second = runner.run(repo, Settings(), in_place=True, jobs=1, cache_dir=cdir)
+    assert second.cache == {"dir": str(cdir), "hits": files - len(changed), "misses": len(changed)}
+    assert tree(repo) == migrated
+    assert report_of(second, Settings()) == report_of(first, Settings())
+
+
 def test_a_changed_file_is_migrated_again(repo, tmp_path):
     out, cdir = tmp_path / "out", tmp_path / "cache"
     do_run(repo, out, cache_dir=cdir)
