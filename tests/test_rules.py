@@ -264,7 +264,8 @@ def test_aliased_imports_are_still_resolved():
 _PIECES = ["cuda", "CUDA", "Cuda", "cud", "nccl", "NCCL", "nvidia_", "nvidia-smi", "__main__", "flash_attn",
            "Flash_Attn", "is_flash_attn_2_available(", "apex", "from apex import", "amp_C", "_apex", "xformers",
            "torch.compile", "re.compile", "from torch import compile", "triton", "__global__", "<<<", "thrust",
-           "bitsandbytes", "bnb", "import ", "\n", " ", ".", "(", "_", "x", "\u00c0", "\u00ff", "\u00b5", "K", "\u212a"]
+           "bitsandbytes", "bnb", "import ", "\n", " ", ".", "(", "_", "x", "\u00c0", "\u00ff", "\u00b5", "K", "\u212a",
+           "torch", "compile", "from torch import", "import torch as", " as ", ")", ",", "#", "\\", "\t", "\x0b", "\r"]
 
 
 @hypothesis.settings(max_examples=400, deadline=None)
@@ -285,11 +286,57 @@ def test_the_one_pass_prefilter_answers_as_the_word_by_word_one(pieces, lang):
             return True
         low = data.lower()
         return any(w in low for w in words) or any(
-            any(w in low for w in trig) and rx.search(low) is not None for trig, rx in gated)
+            any(w in low for w in trig) and re.search(pattern, low) is not None for trig, pattern in gated)
 
     text = "".join(pieces)
     for data in (text.encode("utf-8"), text.encode("latin-1", "replace")):
         assert prefilter.wants(data, rules) is word_by_word(data)
+
+
+# The shipped prefilters as they were written for Python's `re`, with look-behinds and `\s`; the
+# rules now hold RE2 forms of them (prefilter.gate_regex), which must find the same files.
+_LOOK_BEHIND_FORMS = {
+    "apex": rb"(?:apex|amp_c)(?<![a-z0-9_]apex)(?<![a-z0-9_]amp_c)",
+    "flash-attn": rb"(?:flash_attn|xformers)(?<![a-z0-9_]flash_attn)(?<![a-z0-9_]xformers)",
+    "torch-compile-backend": rb"torch(?:[\s\\]|#[^\n]*\n)*\.(?:[\s\\]|#[^\n]*\n)*compile|from[\s\\]+torch[\s\\]+"
+                             rb"import[\s\\]*(?:\([^)]*|(?:[^\n\\]|\\[\s\S])*)(?<![a-z0-9_])compile(?![a-z0-9_])"
+                             rb"|torch(?<![a-z0-9_]torch)[\s\\]+as\b",
+}
+
+
+_EDGES = ["from torch import nn,\\\ncompile", "from torch import nn, \\\n    compile as c", "from torch import (compile)",
+          "from torch import (\n    nn,\n    compile,\n)", "from torch import compile", "from torch import compiler",
+          "from torch import nn_compile", "from torch import nn\nx = re.compile(p)", "from torch import\tcompile",
+          "from torch import\x0bcompile", "from torch import nn,compile", "from torch import (nn)\ncompile",
+          "from torch \\\n import compile", "import torch as t", "import mytorch as t", "torch\\\n  .compile",
+          "torch # c\n.compile", "x.torch as y", "_apex", "apex", "import amp_c", "my_flash_attn", "(xformers",
+          "torchcompile", "from torch import compile\\"]
+
+
+@hypothesis.settings(max_examples=600, deadline=None)
+@hypothesis.given(pieces=hypothesis.strategies.lists(hypothesis.strategies.sampled_from(_PIECES + ["\\\n"]), max_size=30))
+@hypothesis.example(pieces=_EDGES)
+def test_the_re2_prefilters_find_what_their_look_behind_forms_find(pieces):
+    from migrate import prefilter
+    from migrate.ruleset import rules_by_id
+
+    for data in ["".join(pieces).encode("utf-8").lower()] + [p.encode("utf-8") for p in pieces]:
+        _same_files(data, prefilter, rules_by_id)
+
+
+def _same_files(data, prefilter, rules_by_id):
+    for rule_id, old in _LOOK_BEHIND_FORMS.items():
+        rx = prefilter.gate_regex(rules_by_id()[rule_id])
+        assert type(rx).__module__.startswith("re2")  # shipped: run in RE2
+        assert (rx.search(data) is not None) is (re.search(old, data) is not None), (rule_id, data)
+
+
+def test_every_shipped_prefilter_is_re2_syntax():
+    from migrate import prefilter
+
+    for r in all_rules():
+        if r.prefilter:
+            prefilter.gate_regex(r)  # raises on syntax RE2 does not read
 
 
 @hypothesis.settings(max_examples=300, deadline=None)
@@ -306,3 +353,20 @@ def test_word_hits_are_what_the_alternation_finds(text, words):
     low = text.lower().encode()
     rx = re.compile(b"|".join(re.escape(w.encode()) for w in sorted(words, key=len, reverse=True)))
     assert word_hits(low, {w.encode() for w in words}) == [m.span() for m in rx.finditer(low)]
+
+
+def test_a_repo_rules_prefilter_runs_in_pythons_re():
+    """A repo's own rule (extend-rules) may use what Python's `re` reads and RE2 does not (a
+    look-behind): its prefilter still gates files."""
+    import yaml
+
+    from migrate import prefilter
+
+    entry = yaml.safe_load(
+        "id: team-to-gpu\ntitle: t\nlanguages: [python]\nmatcher: tensor-method\ntriggers: [to_gpu]\n"
+        "prefilter: '(?<![a-z0-9_])to_gpu'\nseverity: error\nsafety: safe\neffort: trivial\nmessage: m\nwhy: w\n"
+        "options: {methods: {to_gpu: to_npu}}\n")
+    rule = parse_rule(entry, "tools/migrate/team.yaml")
+    assert type(prefilter.gate_regex(rule)) is re.Pattern
+    assert prefilter.wants(b"y = x.To_GPU()\n", (rule,))
+    assert not prefilter.wants(b"y = x.my_to_gpu()\n", (rule,))
