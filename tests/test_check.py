@@ -217,6 +217,30 @@ def test_colours_on_a_terminal_only_and_never_with_no_color(repo, no_color):
     assert "torch-cuda-api" in piped.stdout and "\x1b[" not in piped.stdout
 
 
+def test_piped_text_is_written_without_rich_and_equals_richs_rendering(repo):
+    """Into a pipe (a pre-commit hook, CI) the lines are written as they are, without importing
+    rich; that is byte for byte what rich prints into a pipe (forced through rich here with
+    TTY_COMPATIBLE=0), and FORCE_COLOR still gets colours from rich."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    env["PYTHONPATH"] = str(ROOT)
+    (repo / "broken.py").write_text("import torch\ndef f(:\n    torch.cuda.synchronize()\n")
+    probe = ("import sys, runpy; sys.argv = ['migrate', 'check', 'train.py', 'broken.py']\n"
+             "try:\n    runpy.run_module('migrate', run_name='__main__')\n"
+             "finally:\n    print('rich imported:', 'rich' in sys.modules, file=sys.stderr)\n")
+    plain = subprocess.run([sys.executable, "-c", probe], cwd=repo, env=env, capture_output=True, text=True)
+    assert plain.returncode == 1, plain.stderr
+    assert "rich imported: False" in plain.stderr
+    assert "torch-cuda-api" in plain.stdout and "broken.py: not checked:" in plain.stderr
+    rich = subprocess.run([sys.executable, "-c", probe], cwd=repo, env={**env, "TTY_COMPATIBLE": "0"},
+                          capture_output=True, text=True)
+    assert "rich imported: True" in rich.stderr
+    assert (rich.stdout, rich.stderr.replace("True", "False")) == (plain.stdout, plain.stderr)
+    assert max(len(ln) for ln in plain.stdout.splitlines()) > 80  # long lines are not folded by either
+    forced = subprocess.run([sys.executable, "-m", "migrate", "check", "train.py"], cwd=repo,
+                            env={**env, "FORCE_COLOR": "1"}, capture_output=True, text=True)
+    assert _has_colour(forced.stdout)
+
+
 def test_fix_rewrites_only_the_given_files_atomically(cli, repo):
     other = repo / "other.py"
     other.write_text("import torch\ny = torch.zeros(1).cuda()\n")

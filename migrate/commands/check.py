@@ -166,17 +166,31 @@ def _emit(args, text: str) -> None:
 
 
 def _text(args, checked, fixed: int, changed: int) -> None:
-    from rich.console import Console
+    from migrate.report.lint import write_text
 
-    from migrate.report.lint import text
-
+    kw = dict(quiet=args.quiet, fixed=fixed, fixed_files=changed)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
-            con = Console(file=fh, highlight=False, no_color=True, soft_wrap=True)
-            text(checked, con, Console(stderr=True, highlight=False), quiet=args.quiet, fixed=fixed, fixed_files=changed)
+            write_text(checked, fh, _sink(sys.stderr), **kw)
         return
-    text(checked, Console(highlight=False, soft_wrap=True), Console(stderr=True, highlight=False),
-         quiet=args.quiet, fixed=fixed, fixed_files=changed)
+    write_text(checked, _sink(sys.stdout), _sink(sys.stderr), **kw)
+
+
+def _sink(stream):
+    """The stream itself where it shows no colour (not a terminal, and neither FORCE_COLOR nor
+    TTY_COMPATIBLE in the environment: a pre-commit hook, CI, `| less`), else a rich Console on it,
+    which decides on colours (NO_COLOR, FORCE_COLOR) and the terminal's width."""
+    import os
+
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty and "FORCE_COLOR" not in os.environ and "TTY_COMPATIBLE" not in os.environ:
+        return stream
+    from rich.console import Console
+
+    return Console(file=stream, highlight=False)
 
 
 def _fixed_only(args, targets, fixed: int, changed: list[str], checked) -> int:
