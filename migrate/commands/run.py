@@ -68,14 +68,16 @@ def main(args) -> int:
 
     from migrate.report import render
 
-    threading.Thread(target=render.compile_templates, name="migrate-report-templates", daemon=True).start()
-
     with Progress(TextColumn("[bold]migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.fields[current]}", style="dim"), console=err_con, transient=True,
                   disable=args.quiet or not err_con.is_terminal) as progress:
         task = progress.add_task("migrate", total=None, current="")
 
         def tick(done, total, path):
+            if done == 1:
+                # the report's templates compile (~0.3 s of jinja2) while the workers migrate; not
+                # sooner: this thread would take the interpreter lock from the walk of the tree
+                threading.Thread(target=render.compile_templates, name="migrate-report-templates", daemon=True).start()
             progress.update(task, completed=done, total=total, current=path[-60:])
 
         result = runner.run(src.resolve(), settings, out=args.out.resolve() if args.out else None,
