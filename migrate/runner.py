@@ -279,6 +279,13 @@ def _context():
     return ctx
 
 
+def start_fork_server(jobs: int, cache_dir: Path | None) -> None:
+    """Boot the fork server for a cold run (no cache index: most files will go to the workers),
+    as early as the caller knows it is one."""
+    if (jobs or default_jobs()) > 1 and (cache_dir is None or not any(cache_dir.glob("index-*.pickle"))):
+        boot_fork_server()
+
+
 def boot_fork_server() -> None:
     """Start the fork server now, without waiting for it: it imports the pipeline (~0.25 s) on
     another core while this process walks the tree, instead of holding up the first worker."""
@@ -303,8 +310,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
     from migrate import writer
 
     jobs = jobs or default_jobs()
-    if jobs > 1 and (cache_dir is None or not any(cache_dir.glob("index-*.pickle"))):
-        boot_fork_server()  # a cold run: most files will go to the workers
+    start_fork_server(jobs, cache_dir)
     times: dict[str, float] = {}
     t0 = timing.clock()
     walk = discover.walk(src, settings.exclude)

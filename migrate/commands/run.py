@@ -54,11 +54,11 @@ def main(args) -> int:
         from migrate.commands.review import run_reviewed
 
         return run_reviewed(args, settings)
-    out_con = console(args)
-    err_con = console(args, stderr=True)
-
     base = (args.out if args.out else src).resolve()
     cache_dir = None if args.no_cache else base / ".migrate" / "cache"
+    runner.start_fork_server(args.jobs, cache_dir)  # it imports the pipeline while this process goes on
+    out_con = console(args)
+    err_con = console(args, stderr=True)
     if cache_dir is not None:
         ignore_folder(base / ".migrate")
 
