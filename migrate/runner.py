@@ -338,7 +338,7 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             progress(done, total, r.path)
         tw = timing.clock()
         try:
-            produced.update(_write_result(r, src, out, in_place, diffs if want_diffs else None, claims))
+            produced.update(_write_result(r, src, out, in_place, diffs if want_diffs else None, claims, checked))
         except (OSError, ValueError) as e:
             # One file that cannot be written is reported for that file; the run goes on.
             diffs.pop(r.path, None)
@@ -487,7 +487,7 @@ def _links_out_of_root(src: Path, walk: discover.Walk) -> list[FileResult]:
 
 
 def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, diffs: dict | None,
-                  claims: GeneratedClaims | None = None) -> list[str]:
+                  claims: GeneratedClaims | None = None, checked: set[str] | None = None) -> list[str]:
     """Write one result's new bytes and generated files (skipping outputs that already hold the
     same bytes); returns the relative paths the output now holds from this result."""
     from migrate import diffs as difflib_
@@ -499,7 +499,7 @@ def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, di
         if base is not None:
             if not writer.same_content(base / r.path, r.new_data):
                 mode = os.stat(src / r.path, follow_symlinks=False).st_mode
-                writer.atomic_write(base / r.path, r.new_data, mode, root=base)
+                writer.atomic_write(base / r.path, r.new_data, mode, root=base, checked=checked)
             done.append(r.path)
         if diffs is not None:
             if r.diff is None:  # the workers compute it; a cached or in-process result may not have it
@@ -520,7 +520,7 @@ def _write_result(r: FileResult, src: Path, out: Path | None, in_place: bool, di
         kept[gen_rel] = data
         if base is not None:
             if not writer.same_content(base / safe, data):
-                writer.atomic_write(base / safe, data, 0o644, root=base)
+                writer.atomic_write(base / safe, data, 0o644, root=base, checked=checked)
             done.append(safe)
         if diffs is not None:
             diffs[safe] = difflib_.unified(safe, b"", data)

@@ -79,11 +79,12 @@ def _open_temp(path: Path) -> tuple[int, str]:
             continue
 
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None, *, root: Path | None = None) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None, *, root: Path | None = None,
+                 checked: set[str] | None = None) -> None:
     """Write `data` to `path` via a temp file and a rename: readers see the old file or the new one.
     A symlink at `path` is refused (in place) — the rename would replace the link, and writing
-    through it would change a file outside the tree."""
-    _mkparent(path, root)
+    through it would change a file outside the tree. `checked`: see _check_parents."""
+    _mkparent(path, root, checked)
     if path.is_symlink():
         raise OSError(f"refusing to write through the symlink {path}")
     fd, tmp = _open_temp(path)
