@@ -4,6 +4,8 @@ byte outside an edit stays as it was (BOM, PEP 263 encodings, CRLF, tabs, no fin
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 import codecs
 import re
 from dataclasses import dataclass
@@ -114,13 +116,9 @@ class LineIndex:
 
     def __init__(self, source: bytes):
         self.source = source
-        starts = [0]
-        find = source.find
-        i = find(b"\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find(b"\n", i + 1)
-        self.starts = starts
+        # each line's start: 0, then one past each newline (split and accumulate run in C; a
+        # find() per line was 0.07 s over transformers' changed files)
+        self.starts = list(accumulate((len(line) + 1 for line in source.split(b"\n")[:-1]), initial=0))
         self._ascii: dict[int, bool] = {}
 
     def line_of(self, offset: int) -> int:

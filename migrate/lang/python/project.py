@@ -28,7 +28,7 @@ def module_name(rel: str) -> str | None:
 
 def resolve_relative(current_rel: str, dots: int, module: str) -> str | None:
     """`from ..x import y` in pkg/sub/mod.py -> "pkg.x"."""
-    base = list(PurePosixPath(current_rel).parent.parts)
+    base = current_rel.split("/")[:-1]  # the folders (a walk's relative path: no "." or "" parts)
     if dots > 1:
         if dots - 1 > len(base):
             return None
