@@ -7,7 +7,6 @@ its new bytes dropped at once; only diffs and findings are kept for the report.
 from __future__ import annotations
 
 import os
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -244,15 +243,14 @@ def iter_results(root: Path, entries: list[discover.Entry], settings: Settings, 
 
 
 def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: int, want_diffs: bool,
-          project=None, pool=None):
+          project=None, pool=None) -> Iterator[tuple[FileResult, str | None, dict]]:
     """`pool`: one from start_pool, already running (its workers start while the caller builds the
-    project index); otherwise one is started here when the work is worth it."""
+    project index): the files are handed to it at once, before the caller reads the results;
+    otherwise one is started here when the work is worth it."""
     ordered = sorted(entries, key=lambda e: (-e.size, e.rel))
     rels = [e.rel for e in ordered]
     if pool is None and (jobs <= 1 or len(rels) < 2 * jobs):
-        for rel in rels:
-            yield _one(root, rel, settings, want_diffs, project)
-        return
+        return (_one(root, rel, settings, want_diffs, project) for rel in rels)
     import pickle
 
     blob = pickle.dumps(project, protocol=pickle.HIGHEST_PROTOCOL) if project is not None else None
@@ -260,7 +258,13 @@ def _iter(root: Path, entries: list[discover.Entry], settings: Settings, jobs: i
     # with the tail; 4 files per task keeps the pipe traffic low all the same
     chunk = max(1, min(4, len(rels) // (jobs * 16)))
     tasks = [(rel, blob) for rel in rels]
-    with nullcontext(pool) if pool is not None else start_pool(root, settings, jobs, want_diffs) as workers:
+    if pool is not None:
+        return pool.imap_unordered(_work, tasks, chunksize=chunk)
+    return _in_own_pool(root, settings, jobs, want_diffs, tasks, chunk)
+
+
+def _in_own_pool(root: Path, settings: Settings, jobs: int, want_diffs: bool, tasks: list, chunk: int):
+    with start_pool(root, settings, jobs, want_diffs) as workers:
         yield from workers.imap_unordered(_work, tasks, chunksize=chunk)
 
 
@@ -390,7 +394,6 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             project = project_index(src, todo, settings, pool=pool, done=early, want_diffs=want_diffs)
             times["project"] = timing.clock() - tp
             pfp = ""
-            finish_early()
             misses = [e for e in todo if e.rel not in early]
         else:
             from migrate import cache as cache_mod
@@ -411,7 +414,6 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
                                     want_diffs=want_diffs)
             times["project"] = timing.clock() - tp
             pfp = project.fingerprint() if project is not None else ""
-            finish_early()
             misses = []
             for e in todo:
                 if e.rel in early:
@@ -425,7 +427,11 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
             times["cache"] = timing.clock() - t1 - write_s - times["project"]
 
         tm = timing.clock()
-        for r, content_hash, spent in _iter(src, misses, settings, jobs, want_diffs, project, pool):
+        # with a pool, the files go to the workers now, and the pre-pass's results are written
+        # while they work (35 files on transformers: 0.04-0.2 s the workers sat idle)
+        pending = _iter(src, misses, settings, jobs, want_diffs, project, pool)
+        finish_early()
+        for r, content_hash, spent in pending:
             for k, v in spent.items():
                 stages[k] = stages.get(k, 0.0) + v
             remember(r, content_hash)
