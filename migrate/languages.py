@@ -41,16 +41,21 @@ _REQ = re.compile(r"^(requirements|constraints)[\w.\-]*\.(txt|in)$", re.I)
 _SHEBANG = re.compile(rb"^#![^\n]*\b(python[\d.]*|bash|sh|zsh)\b")
 
 
-def classify(path: str, head: bytes = b"") -> str | None:
-    """`path`: POSIX. Name, folder and suffix are taken as PurePosixPath takes them
-    (tests/test_files_handlers.py), without building one per file of a walk."""
-    if "//" in path or "/." in path or path.startswith("./") or path.endswith("/"):
-        path = PurePosixPath(path).as_posix()  # `a//b`, `./a`, `a/./b`, `a/`: as PurePosixPath reads them
+def path_parts(path: str) -> tuple[str, str, str]:
+    """(name, the folder's name, suffix) of a POSIX path, as PurePosixPath's name, parent.name and
+    suffix read them (tests/test_files_handlers.py), without building one per file of a walk."""
+    if not path or path.startswith(".") or "//" in path or "/." in path or path.endswith("/"):
+        p = PurePosixPath(path)  # `a//b`, `./a`, `a/./b`, `a/`, `.`: what it makes of them
+        return p.name, p.parent.name, p.suffix
     folder, _, name = path.rpartition("/")
-    lower = name.lower()
     dot = name.rfind(".")
-    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
-    if _REQ.match(name) or (folder.rpartition("/")[2].lower() == "requirements" and lower.endswith(".txt")):
+    return name, folder.rpartition("/")[2], name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def classify(path: str, head: bytes = b"") -> str | None:
+    name, folder, suffix = path_parts(path)
+    lower = name.lower()
+    if _REQ.match(name) or (folder.lower() == "requirements" and lower.endswith(".txt")):
         return "requirements"
     if lower in ("environment.yml", "environment.yaml", "conda.yml", "conda.yaml"):
         return "conda"

@@ -251,32 +251,11 @@ def test_notebook_pip_and_conda_magics_get_the_dependency_rules():
     assert open_rules(r) == ["conda-cuda", "conda-cuda", "cuda-only-package"]  # no pytorch named: no pin advice
 
 
-def _classify_by_purepath(path: str, head: bytes = b""):
-    """languages.classify as it was written with PurePosixPath: the definition it must keep."""
+def _by_purepath(path: str):
     from pathlib import PurePosixPath
 
-    from migrate import languages
-
     p = PurePosixPath(path)
-    name, lower = p.name, p.name.lower()
-    if languages._REQ.match(name) or (p.parent.name.lower() == "requirements" and lower.endswith(".txt")):
-        return "requirements"
-    if lower in ("environment.yml", "environment.yaml", "conda.yml", "conda.yaml"):
-        return "conda"
-    if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
-        return "dockerfile"
-    if lower == "cmakelists.txt":
-        return "cmake"
-    if lower in ("makefile", "gnumakefile"):
-        return "makefile"
-    lang = languages._EXT.get(p.suffix.lower())
-    if lang:
-        return lang
-    if not p.suffix and head.startswith(b"#!"):
-        m = languages._SHEBANG.match(head)
-        if m:
-            return "python" if m.group(1).startswith(b"python") else "shell"
-    return None
+    return p.name, p.parent.name, p.suffix
 
 
 _NAME_PARTS = ["requirements", "Requirements", "constraints", "-dev", ".txt", ".in", ".py", ".PY", ".cu", ".yaml",
@@ -286,15 +265,16 @@ _NAME_PARTS = ["requirements", "Requirements", "constraints", "-dev", ".txt", ".
 
 @pytest.mark.parametrize("path", ["a/requirements/base.txt", "requirements-dev.txt", ".env.yaml", "x/.bashrc", "a//b.py",
                                   "./Dockerfile", "a/./requirements/x.txt", "docker/Dockerfile.gpu", "a/b.", "run",
-                                  "scripts/requirements/", "CMakeLists.txt", "nb/x.ipynb", "..py", "a/..", "..."])
-def test_language_from_a_path_is_what_purepath_says(path):
+                                  "scripts/requirements/", "CMakeLists.txt", "nb/x.ipynb", "..py", "a/..", "...", ""])
+def test_a_paths_name_folder_and_suffix_are_what_purepath_says(path):
+    """languages.classify reads a path's parts from the string (one per file of a walk); they are
+    PurePosixPath's name, parent.name and suffix, which it was written with."""
     from migrate import languages
 
-    for head in (b"", b"#!/usr/bin/env python3\n", b"#!/bin/bash\n"):
-        assert languages.classify(path, head) == _classify_by_purepath(path, head), (path, head)
+    assert languages.path_parts(path) == _by_purepath(path)
 
 
-def test_language_from_any_path_is_what_purepath_says():
+def test_any_paths_name_folder_and_suffix_are_what_purepath_says():
     import hypothesis
     import hypothesis.strategies as st
 
@@ -303,10 +283,9 @@ def test_language_from_any_path_is_what_purepath_says():
     segment = st.lists(st.sampled_from(_NAME_PARTS), min_size=0, max_size=4).map("".join)
 
     @hypothesis.settings(max_examples=500, deadline=None)
-    @hypothesis.given(st.lists(segment, min_size=1, max_size=4), st.sampled_from(["/", "//", "/./"]),
-                      st.sampled_from([b"", b"#!/usr/bin/python\n"]))
-    def check(parts, sep, head):
+    @hypothesis.given(st.lists(segment, min_size=1, max_size=4), st.sampled_from(["/", "//", "/./"]))
+    def check(parts, sep):
         path = sep.join(parts)
-        assert languages.classify(path, head) == _classify_by_purepath(path, head), path
+        assert languages.path_parts(path) == _by_purepath(path), path
 
     check()
