@@ -4,11 +4,10 @@ byte outside an edit stays as it was (BOM, PEP 263 encodings, CRLF, tabs, no fin
 
 from __future__ import annotations
 
-from itertools import accumulate
-
 import codecs
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _BOMS = ((codecs.BOM_UTF8, "utf-8"),)

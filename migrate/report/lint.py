@@ -10,9 +10,9 @@ from migrate.model import Severity
 
 
 def lines(checked, *, quiet: bool = False, fixed: int = 0, fixed_files: int = 0):
-    """What `migrate check` prints as text: (stream, parts) per line, stream "out" or "err", parts
-    (text, rich style or None); no line is folded at the terminal's width. Findings on stdout (`path:line:col: RULE [*] message`),
-    files not checked on stderr, then a summary."""
+    """What `migrate check` prints as text: findings on stdout (`path:line:col: RULE [*] message`),
+    files not checked on stderr, then a summary. (stream, parts) per line: stream "out" or "err",
+    parts (text, rich style or None); no line is folded at the terminal's width."""
     for it in checked.items:
         f = it.finding
         style = ("bold red" if f.severity is Severity.ERROR else "bold yellow"
