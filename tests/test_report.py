@@ -320,6 +320,40 @@ def test_saved_report_json_renders_the_same(corpus_run, tmp_path):
     assert render.markdown(r) == md
 
 
+def test_compiled_templates_kept_in_the_cache_render_the_same(corpus_run, tmp_path, monkeypatch):
+    """A run with its cache keeps the compiled report templates there; the next run loads them
+    (jinja2 compiles nothing) and renders the same bytes; an edited template is compiled again."""
+    import shutil
+
+    import jinja2
+
+    from migrate import resources
+    from migrate.report import render
+
+    _, r, text, md = corpus_run
+    kept = tmp_path / "cache" / "templates"
+    render._env.cache_clear()
+    try:
+        render.compile_templates(kept)
+        assert len(list(kept.iterdir())) == 2
+        render._env.cache_clear()
+        with monkeypatch.context() as m:
+            m.setattr(jinja2.Environment, "compile", lambda *a, **k: pytest.fail("compiled again"))
+            render.compile_templates(kept)
+            assert render.html(r) == text and render.markdown(r) == md
+        # an edited template: its checksum differs, so it is compiled, not loaded
+        own = tmp_path / "templates"
+        shutil.copytree(resources.resource_dir("templates"), own)
+        (own / "report" / "report.md.j2").write_text((own / "report" / "report.md.j2").read_text() + "EDITED\n")
+        real = resources.resource_dir
+        monkeypatch.setattr(resources, "resource_dir", lambda name: own if name == "templates" else real(name))
+        render._env.cache_clear()
+        render.compile_templates(kept)
+        assert render.markdown(r) == md + "EDITED\n"
+    finally:
+        render._env.cache_clear()
+
+
 # ------------------------------------------------------------------------------------ kernels
 
 def _kernel_report(kernels):
