@@ -320,38 +320,51 @@ def test_saved_report_json_renders_the_same(corpus_run, tmp_path):
     assert render.markdown(r) == md
 
 
-def test_compiled_templates_kept_in_the_cache_render_the_same(corpus_run, tmp_path, monkeypatch):
-    """A run with its cache keeps the compiled report templates there; the next run loads them
-    (jinja2 compiles nothing) and renders the same bytes; an edited template is compiled again."""
+def test_templates_compiled_ahead_are_current_and_render_as_their_sources(corpus_run, tmp_path, monkeypatch):
+    """migrate/data/templates is compiled from today's templates (scripts/gen_compiled_templates.py)
+    and renders the same bytes as the sources; an edited template, or another jinja2 version,
+    is compiled from its source instead."""
     import shutil
+    import subprocess
+    import sys
 
     import jinja2
 
-    from migrate import resources
+    from migrate import resources, templating
+    from migrate.lang.cuda import ascendc
     from migrate.report import render
 
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_compiled_templates.py"), "--check"])
+    assert check.returncode == 0, "migrate/data/templates is stale: run python scripts/gen_compiled_templates.py"
     _, r, text, md = corpus_run
-    kept = tmp_path / "cache" / "templates"
-    render._env.cache_clear()
-    try:
-        render.compile_templates(kept)
-        assert len(list(kept.iterdir())) == 2
+
+    def fresh_envs():
         render._env.cache_clear()
-        with monkeypatch.context() as m:
-            m.setattr(jinja2.Environment, "compile", lambda *a, **k: pytest.fail("compiled again"))
-            render.compile_templates(kept)
+        ascendc._env.cache_clear()
+        return render._env(False), render._env(True), ascendc._env()
+
+    try:
+        assert all(isinstance(e.loader, jinja2.ModuleLoader) for e in fresh_envs())
+        assert render.html(r) == text and render.markdown(r) == md
+        with monkeypatch.context() as m:  # no compiled set at all: the sources, the same bytes
+            m.setattr(templating, "compiled_dir", lambda: tmp_path / "none")
+            assert all(isinstance(e.loader, jinja2.FileSystemLoader) for e in fresh_envs())
             assert render.html(r) == text and render.markdown(r) == md
-        # an edited template: its checksum differs, so it is compiled, not loaded
+        with monkeypatch.context() as m:
+            m.setattr(jinja2, "__version__", "3.0.0")
+            assert all(isinstance(e.loader, jinja2.FileSystemLoader) for e in fresh_envs())
         own = tmp_path / "templates"
         shutil.copytree(resources.resource_dir("templates"), own)
         (own / "report" / "report.md.j2").write_text((own / "report" / "report.md.j2").read_text() + "EDITED\n")
         real = resources.resource_dir
-        monkeypatch.setattr(resources, "resource_dir", lambda name: own if name == "templates" else real(name))
-        render._env.cache_clear()
-        render.compile_templates(kept)
+        monkeypatch.setattr(templating, "resource_dir", lambda name: own if name == "templates" else real(name))
+        md_env, html_env, ascendc_env = fresh_envs()
+        assert isinstance(md_env.loader, jinja2.FileSystemLoader)  # its source changed
+        assert isinstance(html_env.loader, jinja2.ModuleLoader) and isinstance(ascendc_env.loader, jinja2.ModuleLoader)
         assert render.markdown(r) == md + "EDITED\n"
     finally:
         render._env.cache_clear()
+        ascendc._env.cache_clear()
 
 
 # ------------------------------------------------------------------------------------ kernels

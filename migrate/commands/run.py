@@ -75,10 +75,9 @@ def main(args) -> int:
 
         def tick(done, total, path):
             if done == 1:
-                # the report's templates compile (~0.3 s of jinja2) while the workers migrate; not
-                # sooner: this thread would take the interpreter lock from the walk of the tree
-                threading.Thread(target=render.compile_templates, name="migrate-report-templates", daemon=True,
-                                 args=(None if cache_dir is None else cache_dir / "templates",)).start()
+                # the report's templates load (jinja2's import, ~0.1 s) while the workers migrate;
+                # not sooner: this thread would take the interpreter lock from the walk of the tree
+                threading.Thread(target=render.compile_templates, name="migrate-report-templates", daemon=True).start()
             progress.update(task, completed=done, total=total, current=path[-60:])
 
         result = runner.run(src.resolve(), settings, out=args.out.resolve() if args.out else None,

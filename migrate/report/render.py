@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
@@ -95,51 +94,34 @@ def hours(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# the environment each report template is rendered in: (compiled set, template, autoescape)
+TEMPLATES = {False: ("report-md", "report.md.j2"), True: ("report-html", "report.html.j2")}
+
+
 @cache
 def _env(autoescape: bool):
     import jinja2
 
-    from migrate.resources import resource_dir
+    from migrate.templating import environment
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(resource_dir("templates") / "report")),
-        autoescape=autoescape, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    compiled_set, name = TEMPLATES[autoescape]
+    env = environment(compiled_set, "report", (name,), autoescape=autoescape, trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.filters.update(md_text=md_text, md_cell=md_cell, md_code=md_code, md_fence=md_fence,
                        inline=html_inline, hours=hours, diff_html=diff_html)
     return env
 
 
-def compile_templates(bytecode_dir: Path | None = None) -> None:
-    """Compile the report templates (~0.2 s). `migrate run` calls it in a thread while the files
-    are migrated, so the report at the end does not wait for jinja2's compiler. With
-    `bytecode_dir` (in the run's cache folder), the compiled templates are kept there and loaded
-    by the next run instead (jinja2's FileSystemBytecodeCache: keyed by the template's source
-    checksum and the Python version, written atomically). An error is left for the real render
+def compile_templates() -> None:
+    """Load the report templates (jinja2's import, and their compile when the ones compiled ahead
+    do not apply: migrate/templating.py). `migrate run` calls it in a thread while the files are
+    migrated, so the report at the end does not wait for it. An error is left for the real render
     to report."""
     try:
-        for autoescape, name in ((False, "report.md.j2"), (True, "report.html.j2")):
-            env = _env(autoescape)
-            if bytecode_dir is not None and env.bytecode_cache is None:
-                env.bytecode_cache = _bytecode_cache(bytecode_dir)
-            env.get_template(name)
+        for autoescape, (_set, name) in TEMPLATES.items():
+            _env(autoescape).get_template(name)
     except Exception:  # noqa: BLE001 - rendering raises it again, with its message, where it counts
         pass
-
-
-def _bytecode_cache(directory: Path):
-    import jinja2
-
-    class Cache(jinja2.FileSystemBytecodeCache):
-        def dump_bytecode(self, bucket) -> None:
-            try:
-                super().dump_bytecode(bucket)
-            except OSError:
-                pass  # a folder that cannot be written only costs the next run the compile
-
-    directory.mkdir(parents=True, exist_ok=True)
-    return Cache(str(directory))
 
 
 def _render(name: str, report: dict, autoescape: bool, v: dict | None) -> str:

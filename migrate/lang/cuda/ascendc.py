@@ -25,14 +25,17 @@ _FLOAT_TYPES = {"float", "double", "half", "__half", "at::Half", "c10::Half", "a
 _HOST_TYPES = {"float": "float", "half": "c10::Half"}
 
 
+TEMPLATES = ("kernel.cpp.j2", "tiling.h.j2", "launch.h.j2", "kernels.cmake.j2")
+
+
 @cache
 def _env():
     import jinja2
 
-    from migrate.resources import resource_dir
+    from migrate.templating import environment
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(resource_dir("templates") / "ascendc")),
-                              keep_trailing_newline=True, autoescape=False, undefined=jinja2.StrictUndefined)
+    return environment("ascendc", "ascendc", TEMPLATES, keep_trailing_newline=True, autoescape=False,
+                       undefined=jinja2.StrictUndefined)
 
 
 def camel(name: str) -> str:
