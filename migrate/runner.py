@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -270,7 +271,30 @@ def _in_own_pool(root: Path, settings: Settings, jobs: int, want_diffs: bool, ta
 
 def start_pool(root: Path, settings: Settings, jobs: int, want_diffs: bool):
     """N worker processes, returned at once: they import the pipeline while the caller goes on."""
-    return _context().Pool(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs))
+    return _pool_class()(jobs, initializer=_init_worker, initargs=(str(root), settings, want_diffs),
+                         context=_context())
+
+
+@cache
+def _pool_class():
+    """multiprocessing.Pool whose worker-handler thread does not wake for every result.
+
+    Since Python 3.8 (bpo-35493) that thread waits on the pipe the results come back on, besides
+    the workers' sentinels and the pool's change notifier; while a result waits there for the
+    result-handler thread, every wait returns at once and the thread loops, polling each worker:
+    0.45 CPU-s of the main process on transformers (its own thread, per /proc), competing with the
+    workers for the two cores. It only needs to wake when a worker exits (its sentinel) or the
+    pool changes state or drains (the change notifier, which close(), terminate() and the task
+    cache signal), so the results pipe is left out. Where the notifier is not there (another
+    Python), the pool is used as it is."""
+    from multiprocessing.pool import Pool
+
+    class QuietPool(Pool):
+        def _get_sentinels(self):
+            notifier = getattr(self, "_change_notifier", None)
+            return super()._get_sentinels() if notifier is None else [notifier._reader]
+
+    return QuietPool
 
 
 def _context():
