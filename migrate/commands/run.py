@@ -77,7 +77,7 @@ def main(args) -> int:
             if done == 1:
                 # the report's templates load (jinja2's import, ~0.1 s) while the workers migrate;
                 # not sooner: this thread would take the interpreter lock from the walk of the tree
-                threading.Thread(target=render.compile_templates, name="migrate-report-templates", daemon=True).start()
+                threading.Thread(target=render.load_templates, name="migrate-report-templates", daemon=True).start()
             progress.update(task, completed=done, total=total, current=path[-60:])
 
         result = runner.run(src.resolve(), settings, out=args.out.resolve() if args.out else None,

@@ -94,7 +94,7 @@ def hours(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-# the environment each report template is rendered in: (compiled set, template, autoescape)
+# autoescape -> (the set compiled ahead, the template) of each report (migrate/templating.py)
 TEMPLATES = {False: ("report-md", "report.md.j2"), True: ("report-html", "report.html.j2")}
 
 
@@ -112,7 +112,7 @@ def _env(autoescape: bool):
     return env
 
 
-def compile_templates() -> None:
+def load_templates() -> None:
     """Load the report templates (jinja2's import, and their compile when the ones compiled ahead
     do not apply: migrate/templating.py). `migrate run` calls it in a thread while the files are
     migrated, so the report at the end does not wait for it. An error is left for the real render
