@@ -44,6 +44,10 @@ def main(args) -> int:
 
         args.paths = [src]
         return print_diff(args)
+    base = (args.out if args.out else src).resolve()
+    cache_dir = None if args.no_cache else base / ".migrate" / "cache"
+    if not args.review:  # first: it imports the pipeline while this process checks the paths and goes on
+        runner.start_fork_server(args.jobs, cache_dir)
     runner.check_paths(src, args.out, args.in_place, args.force)
     if args.jobs < 0:
         raise runner.UsageError("--jobs must be 0 (all cores) or more")
@@ -54,9 +58,6 @@ def main(args) -> int:
         from migrate.commands.review import run_reviewed
 
         return run_reviewed(args, settings)
-    base = (args.out if args.out else src).resolve()
-    cache_dir = None if args.no_cache else base / ".migrate" / "cache"
-    runner.start_fork_server(args.jobs, cache_dir)  # it imports the pipeline while this process goes on
     out_con = console(args)
     err_con = console(args, stderr=True)
     if cache_dir is not None:
