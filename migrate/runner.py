@@ -151,7 +151,10 @@ def _exports_of(root: Path, rel: str, settings: Settings, want_hash: bool, own: 
         if own is not None:
             asked = project.AskedNames(own)
             speculation = (*_migrate_bytes(rel, data, settings, want_diffs, asked), asked)
-    return rel, (digest(data) if want_hash else None), got, speculation
+    content_hash = None
+    if want_hash:  # the migration hashed the bytes already, when there was one
+        content_hash = speculation[1] if speculation is not None else digest(data)
+    return rel, content_hash, got, speculation
 
 
 def _work_exports(task: tuple[list[str], bool, frozenset | None]) -> list:
@@ -403,13 +406,12 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         if store is not None and content_hash is not None:
             store.put(r.path, content_hash + pfp, r, keep=not (in_place and r.status == "changed"))
 
-    def finish_early() -> None:
-        for rel in sorted(early):
-            r, content_hash, spent = early[rel]
-            for k, v in spent.items():
-                stages[k] = stages.get(k, 0.0) + v
-            remember(r, content_hash)
-            finish(r)
+    def absorb(r: FileResult, content_hash: str | None, spent: dict) -> None:
+        """One fresh result: its stage timings, its cache entry, its output."""
+        for k, v in spent.items():
+            stages[k] = stages.get(k, 0.0) + v
+        remember(r, content_hash)
+        finish(r)
 
     try:  # the pool (when started early) is stopped however this ends
         if cache_dir is None:
@@ -454,12 +456,10 @@ def run(src: Path, settings: Settings, *, out: Path | None = None, in_place: boo
         # with a pool, the files go to the workers now, and the pre-pass's results are written
         # while they work (35 files on transformers: 0.04-0.2 s the workers sat idle)
         pending = _iter(src, misses, settings, jobs, want_diffs, project, pool)
-        finish_early()
-        for r, content_hash, spent in pending:
-            for k, v in spent.items():
-                stages[k] = stages.get(k, 0.0) + v
-            remember(r, content_hash)
-            finish(r)
+        for rel in sorted(early):
+            absorb(*early[rel])
+        for got in pending:
+            absorb(*got)
     finally:
         if pool is not None:
             pool.terminate()
