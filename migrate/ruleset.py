@@ -199,9 +199,9 @@ def rule_files() -> list[tuple[Path, bytes]]:
 
 def file_key(path: Path, data: bytes) -> str:
     """A rule file's name (relative to rules/, the same in a checkout and installed) and content hash."""
-    import hashlib
+    from migrate.cache import digest
 
-    return f"{path.relative_to(resource_dir('rules')).as_posix()} {hashlib.blake2b(data, digest_size=16).hexdigest()}"
+    return f"{path.relative_to(resource_dir('rules')).as_posix()} {digest(data)}"
 
 
 def _documents(files: list[tuple[Path, bytes]]) -> list:

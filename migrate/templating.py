@@ -13,7 +13,6 @@ too; tests/test_report.py rebuilds the set and fails when it differs from the on
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -27,7 +26,9 @@ def compiled_dir() -> Path:
 
 
 def source_hash(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    from migrate.cache import digest
+
+    return digest(path.read_bytes())
 
 
 def environment(compiled_set: str, folder: str, names: tuple[str, ...], **options):
