@@ -124,16 +124,17 @@ def load_templates() -> None:
         pass
 
 
-def _render(name: str, report: dict, autoescape: bool, v: dict | None) -> str:
+def _render(report: dict, autoescape: bool, v: dict | None) -> str:
     from migrate.report.model import view
 
+    _set, name = TEMPLATES[autoescape]
     return _env(autoescape).get_template(name).render(r=report, v=view(report) if v is None else v)
 
 
 def markdown(report: dict, v: dict | None = None) -> str:
     """`v`: model.view(report), when the caller renders both reports from it."""
-    return _render("report.md.j2", report, False, v)
+    return _render(report, False, v)
 
 
 def html(report: dict, v: dict | None = None) -> str:
-    return _render("report.html.j2", report, True, v)
+    return _render(report, True, v)
