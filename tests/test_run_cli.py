@@ -61,6 +61,33 @@ def test_run_writes_tree_report_and_exit_1_for_open_findings(tmp_path, cli):
     assert "summary" in r.stdout or "fixes applied" in r.stdout
 
 
+def test_quiet_run_prints_nothing_and_does_not_load_rich(tmp_path):
+    """-q: the same tree, report and exit code as a run that prints, nothing on stdout or stderr,
+    and rich (the progress bar and summary's library, ~0.09 s to import) is never imported."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    src = make_repo(tmp_path, {"train.py": TRAIN, "pkg/util.py": "import torch\nx = torch.zeros(2).cuda()\n"})
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    probe = ("import sys, runpy; sys.argv = ['migrate', *sys.argv[1:]]\n"
+             "try:\n    runpy.run_module('migrate', run_name='__main__')\n"
+             "finally:\n    print('rich imported:', 'rich' in sys.modules, file=sys.stderr)\n")
+    quiet = subprocess.run([sys.executable, "-c", probe, "run", str(src), "--out", str(tmp_path / "q"), "-q"],
+                           env=env, capture_output=True, text=True)
+    loud = subprocess.run([sys.executable, "-c", probe, "run", str(src), "--out", str(tmp_path / "v")],
+                          env=env, capture_output=True, text=True)
+    assert quiet.returncode == loud.returncode == 1, quiet.stderr + loud.stderr  # the TF32 switch is open
+    assert quiet.stdout == "" and quiet.stderr == "rich imported: False\n"
+    assert "rich imported: True" in loud.stderr and "fixes applied" in loud.stdout
+    for rel in ("train.py", "pkg/util.py", ".migrate/report/migration.patch", ".migrate/report/report.md"):
+        assert (tmp_path / "q" / rel).read_bytes() == (tmp_path / "v" / rel).read_bytes()
+    assert "build().npu()" in (tmp_path / "q" / "train.py").read_text()
+    drop = lambda rep: {k: v for k, v in rep.items() if k not in ("timings", "generated_at", "duration_s")}  # noqa: E731
+    assert drop(report_of(tmp_path / "q")) == drop(report_of(tmp_path / "v"))
+
+
 def test_exit_0_when_nothing_is_left(tmp_path, cli):
     src = make_repo(tmp_path, {"a.py": "import torch\nx = torch.zeros(2).cuda()\n"})
     r = cli("run", src, "--out", tmp_path / "out", "-q")

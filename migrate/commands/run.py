@@ -58,28 +58,35 @@ def main(args) -> int:
         from migrate.commands.review import run_reviewed
 
         return run_reviewed(args, settings)
-    out_con = console(args)
-    err_con = console(args, stderr=True)
     if cache_dir is not None:
         ignore_folder(base / ".migrate")
 
+    import contextlib
     import threading
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from migrate.report import render
 
-    with Progress(TextColumn("[bold]migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[current]}", style="dim"), console=err_con, transient=True,
-                  disable=args.quiet or not err_con.is_terminal) as progress:
-        task = progress.add_task("migrate", total=None, current="")
+    # -q prints nothing (errors are the CLI's): no consoles and no progress bar, so rich is not
+    # imported (~0.09 s, before the first file could go to a worker)
+    out_con = err_con = None
+    bar = contextlib.nullcontext()
+    if not args.quiet:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        out_con, err_con = console(args), console(args, stderr=True)
+        bar = Progress(TextColumn("[bold]migrating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       TextColumn("{task.fields[current]}", style="dim"), console=err_con, transient=True,
+                       disable=not err_con.is_terminal)
+    with bar as progress:
+        task = progress.add_task("migrate", total=None, current="") if progress is not None else None
 
         def tick(done, total, path):
             if done == 1:
                 # the report's templates load (jinja2's import, ~0.1 s) while the workers migrate;
                 # not sooner: this thread would take the interpreter lock from the walk of the tree
                 threading.Thread(target=render.load_templates, name="migrate-report-templates", daemon=True).start()
-            progress.update(task, completed=done, total=total, current=path[-60:])
+            if progress is not None:
+                progress.update(task, completed=done, total=total, current=path[-60:])
 
         result = runner.run(src.resolve(), settings, out=args.out.resolve() if args.out else None,
                             in_place=args.in_place, jobs=args.jobs, progress=tick, cache_dir=cache_dir)
@@ -104,6 +111,8 @@ def main(args) -> int:
         import sys
 
         print("timings: " + json.dumps(timings), file=sys.stderr)
+    if out_con is None:
+        return _exit_code(report)
     if args.verbose:
         for r in result.results:
             if r.detail:
@@ -112,5 +121,9 @@ def main(args) -> int:
             if not f["fixed"]:
                 out_con.print(f"{f['path']}:{f['line']}:{f['column']}: {f['rule']} {f['message']}", markup=False)
     print_summary(report, out_con, report_dir=report_dir, out=args.out, v=v)
+    return _exit_code(report)
+
+
+def _exit_code(report: dict) -> int:
     s = report["summary"]
     return 1 if (s["needs_person"] or s["files_error"] or s["files_skipped"] or report["problems"]) else 0
