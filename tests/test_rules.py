@@ -261,6 +261,29 @@ def test_aliased_imports_are_still_resolved():
     assert [(f.rule, f.line) for f in r.findings] == [("apex", 1), ("apex", 5)]
 
 
+def test_hidden_trigger_answers_follow_what_the_name_is_bound_to():
+    """The answer for an import that hides its trigger word is kept per (what it binds, local
+    name) across files: `amp` from apex is a hit, `amp` from the project or another library is not,
+    in whatever order the files come; relative imports (the project's own) are never rule input.
+    (Each file mentions cuda in a comment, so every one is parsed.)"""
+    from migrate.core import migrate_file
+    from migrate.settings import Settings
+
+    use = b"\n\ndef setup(model, opt):\n    return amp.initialize(model, opt)\n"
+    cases = [
+        (b"# cuda\nfrom mylib import amp" + use, []),
+        (b"# cuda\nfrom apex import amp" + use, [("apex", 2), ("apex", 5)]),
+        (b"# cuda\nfrom .apex import amp" + use, []),
+        (b"# cuda\nfrom . import amp\nimport torch.cuda.amp as amp" + use,
+         [("torch-cuda-api", 3), ("torch-cuda-unsupported", 6)]),
+        (b"# cuda\nfrom mylib import amp" + use, []),
+        (b"# cuda\nfrom ..utils import helper\nfrom apex import amp as amp" + use, [("apex", 3), ("apex", 6)]),
+    ]
+    for src, expected in cases * 2:
+        r = migrate_file("m.py", src, Settings())
+        assert sorted({(f.rule, f.line) for f in r.findings}) == expected, src
+
+
 _PIECES = ["cuda", "CUDA", "Cuda", "cud", "nccl", "NCCL", "nvidia_", "nvidia-smi", "__main__", "flash_attn",
            "Flash_Attn", "is_flash_attn_2_available(", "apex", "from apex import", "amp_C", "_apex", "xformers",
            "torch.compile", "re.compile", "from torch import compile", "triton", "__global__", "<<<", "thrust",

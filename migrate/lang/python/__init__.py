@@ -85,23 +85,51 @@ def migrate(ctx: FileContext) -> None:
             m.file(pf, r)
 
     for stmt in pf.index.import_nodes:
-        for r, m in import_rules:
-            m.imports(pf, r, stmt)
+        # a rule's imports() acts on the names the statement imports from a module (names_of);
+        # a relative import (most of a big package's imports) names none: no rule is called
+        if pf.index.names_of(stmt):
+            for r, m in import_rules:
+                m.imports(pf, r, stmt)
 
     words = {w for r, _ in active for w in r.triggers}
     # local names bound to something a rule cares about (e.g. `amp` from `from apex import amp`).
     # The names a rule acts on contain one of its trigger words, so a use `local.x.y` shows one in
     # its own text unless the import hid it: `amp` for apex.amp, `tc` for torch.cuda. Only those
     # locals are words; `torch` and `nn` would send every `torch.*` / `nn.*` to the resolver.
-    carers = [(r, m, [t.lower() for t in r.triggers]) for r, m in chain_rules if hasattr(m, "cares")]
+    hides = _hider([(r, m) for r, m in chain_rules if hasattr(m, "cares")])
     for local, cands in pf.index.imports.items():
-        low = local.lower()
-        if any(m.cares(r, c.qualname) and (not ts or any(t in c.qualname.lower() and t not in low for t in ts))
-               for c in cands for r, m, ts in carers):
+        if any(hides(c.qualname, local) for c in cands):
             words.add(local)
     if words:
         _scan(pf, words, chain_rules, unresolved_rules, string_rules)
     _drop_npu_aware(pf)
+
+
+_HIDERS: dict[tuple, tuple] = {}
+
+
+def _hider(carers: list):
+    """hides(qualname, local): a rule of `carers` (chain rules with cares()) cares about `qualname`
+    and the local name bound to it does not show the trigger word that does (`amp` for apex.amp).
+    The same imports recur in every file of a repo (2,900 locals on transformers, ~50,000 cares()
+    calls), so answers are kept per set of rules; the rules are kept with them, so their ids stay theirs."""
+    key = tuple(id(r) for r, _m in carers)
+    got = _HIDERS.get(key)
+    if got is None:
+        rules = [(r, m, [t.lower() for t in r.triggers]) for r, m in carers]
+        memo: dict[tuple[str, str], bool] = {}
+
+        def hides(qualname: str, local: str) -> bool:
+            k = (qualname, local)
+            answer = memo.get(k)
+            if answer is None:
+                q, low = qualname.lower(), local.lower()
+                answer = memo[k] = any(m.cares(r, qualname) and (not ts or any(t in q and t not in low for t in ts))
+                                       for r, m, ts in rules)
+            return answer
+
+        got = _HIDERS[key] = (carers, hides)
+    return got[1]
 
 
 def word_hits(low: bytes, words: set[bytes]) -> list[tuple[int, int]]:
