@@ -284,6 +284,32 @@ def test_hidden_trigger_answers_follow_what_the_name_is_bound_to():
         assert sorted({(f.rule, f.line) for f in r.findings}) == expected, src
 
 
+def test_api_rules_skip_names_under_none_of_their_roots_exactly():
+    """The api rules' entry and cares() answers skip the pattern scan for a name whose first part
+    starts none of the rule's patterns: the same answers as the scan, for every shipped rule, on
+    names around every pattern (itself, its parents, children, look-alike prefixes)."""
+    from migrate.ruleset import rules_for
+
+    names = {"", "torch", "tor", "torchx", "torch_npu.npu", "transformers.utils.x", "apexx", "apex_C"}
+    rules = [r for r in rules_for("python") if r.matcher == "api"]
+    for r in rules:
+        for entry in r.options.get("apis", ()):
+            for pat in entry["match"]:
+                base = pat[:-2] if pat.endswith(".*") else pat
+                parts = base.split(".")
+                names |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+                names |= {base + ".x", base + "x", base[:-1], "x." + base, base.upper()}
+    api = matchers.get("api")
+    for r in rules:
+        for q in sorted(names):
+            scan = next(((e, p) for e in r.options.get("apis", ()) for p in e["match"] if matchers.match_pattern(q, p)),
+                        (None, None))
+            assert matchers._find_entry(r, q) == scan, (r.id, q)
+            cares = any(matchers.match_pattern(q, p) or (p[:-2] if p.endswith(".*") else p).startswith(q + ".")
+                        for e in r.options.get("apis", ()) for p in e["match"])
+            assert api._cares(r, q) is cares, (r.id, q)
+
+
 _PIECES = ["cuda", "CUDA", "Cuda", "cud", "nccl", "NCCL", "nvidia_", "nvidia-smi", "__main__", "flash_attn",
            "Flash_Attn", "is_flash_attn_2_available(", "apex", "from apex import", "amp_C", "_apex", "xformers",
            "torch.compile", "re.compile", "from torch import compile", "triton", "__global__", "<<<", "thrust",

@@ -755,8 +755,13 @@ _MEMO: dict[int, tuple[object, dict]] = {}
 def _memo(rule, kind: str) -> dict:
     got = _MEMO.get(id(rule))
     if got is None or got[0] is not rule:
-        got = _MEMO[id(rule)] = (rule, {"entry": {}, "cares": {}})
+        roots = frozenset(pat.split(".", 1)[0] for entry in rule.options.get("apis", ()) for pat in entry["match"])
+        got = _MEMO[id(rule)] = (rule, {"entry": {}, "cares": {}, "roots": roots})
     return got[1][kind]
+
+
+def _root_of(qualname: str) -> str:
+    return qualname.split(".", 1)[0]
 
 
 def _entry_for(rule, qualname: str):
@@ -768,6 +773,10 @@ def _entry_for(rule, qualname: str):
 
 
 def _find_entry(rule, qualname: str):
+    # a pattern matches names under its own first part only (`torch.cuda.*`: torch...), so a name
+    # under none of the rule's (transformers.x, the project's own) is no entry's, without the scan
+    if _root_of(qualname) not in _memo(rule, "roots"):
+        return None, None
     for entry in rule.options.get("apis", ()):
         for pat in entry["match"]:
             if match_pattern(qualname, pat):
@@ -834,6 +843,8 @@ class Api:
         return _entry_for(rule, qualname)[0] is not None
 
     def _cares(self, rule, qualname: str) -> bool:
+        if _root_of(qualname) not in _memo(rule, "roots"):  # see _find_entry; `base` starts with qualname's root too
+            return False
         for entry in rule.options.get("apis", ()):
             for pat in entry["match"]:
                 base = pat[:-2] if pat.endswith(".*") else pat
