@@ -76,6 +76,17 @@ def classify(path: str, head: bytes = b"") -> str | None:
 
 
 @cache
+def has_handler(language: str) -> bool:
+    """Whether `language` has a handler module, without importing it: the walk asks for every
+    file, and the main process of a run hands the files to workers (importing the CUDA handler
+    there cost ~15 ms before the first file could go)."""
+    from importlib.util import find_spec
+
+    name = HANDLERS.get(language)
+    return name is not None and find_spec(name) is not None
+
+
+@cache
 def handler(language: str):
     """The handler module for a language, or None if that language has no handler yet."""
     name = HANDLERS.get(language)

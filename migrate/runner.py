@@ -234,7 +234,7 @@ def candidates(walk: discover.Walk, root: Path) -> list[discover.Entry]:
                     lang = languages.classify(e.rel, f.read(128))
             except OSError:
                 lang = None
-        if lang is not None and languages.handler(lang) is not None:
+        if lang is not None and languages.has_handler(lang):
             out.append(e)
     return out
 
@@ -507,7 +507,7 @@ def _links_out_of_root(src: Path, walk: discover.Walk) -> list[FileResult]:
             continue  # inside: what it points to is migrated where it lives
         lang = languages.classify(e.rel)
         is_dir = os.path.isdir(target)
-        if not is_dir and (lang is None or languages.handler(lang) is None):
+        if not is_dir and (lang is None or not languages.has_handler(lang)):
             continue
         what = "a folder" if is_dir else ("a file" if os.path.exists(target) else "nothing (a broken link)")
         out.append(FileResult(e.rel, None if is_dir else lang, "skipped",

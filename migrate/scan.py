@@ -112,7 +112,7 @@ def _wanted(path: Path, rel: str, size: int) -> bool:
                 lang = languages.classify(rel, f.read(128))
         except OSError:
             return False
-    return lang is not None and languages.handler(lang) is not None
+    return lang is not None and languages.has_handler(lang)
 
 
 def _candidates(entries, root: Path):

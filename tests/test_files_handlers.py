@@ -289,3 +289,26 @@ def test_any_paths_name_folder_and_suffix_are_what_purepath_says():
         assert languages.path_parts(path) == _by_purepath(path), path
 
     check()
+
+
+# ---------------------------------------------------------------- handler lookup
+
+
+def test_the_walk_knows_which_languages_have_handlers_without_importing_them(monkeypatch):
+    """languages.has_handler answers what handler() would (a module, or None when it is missing)
+    without importing the handler: the main process of a run only hands files to workers."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from migrate import languages
+
+    probe = ("import sys\nfrom migrate import languages\n"
+             "got = {lang: languages.has_handler(lang) for lang in [*languages.HANDLERS, 'rust']}\n"
+             "print(sorted(m for m in sys.modules if m.startswith('migrate.lang.')))\n"
+             "print(got == {lang: languages.handler(lang) is not None for lang in got}, got['rust'], all(list(got.values())[:-1]))\n")
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=root)
+    assert r.stdout.splitlines() == ["[]", "True False True"], r.stderr
+    monkeypatch.setitem(languages.HANDLERS, "fortran", "migrate.lang.fortran")  # not written yet
+    assert languages.has_handler("fortran") is False and languages.handler("fortran") is None
