@@ -54,7 +54,23 @@ def word_set(words: list[bytes]):
     return s
 
 
+# id(rules) -> (rules, plan): a run asks with the same rules object for every file of a language;
+# the object is kept, so its id stays its own (bounded: a repo's own rules come in a new tuple per file)
+_BY_RULES: dict[int, tuple] = {}
+
+
 def _plan(rules) -> Plan:
+    got = _BY_RULES.get(id(rules))
+    if got is not None and got[0] is rules:
+        return got[1]
+    plan = _plan_for_ids(rules)
+    if len(_BY_RULES) >= 64:
+        _BY_RULES.clear()
+    _BY_RULES[id(rules)] = (rules, plan)
+    return plan
+
+
+def _plan_for_ids(rules) -> Plan:
     key = tuple(r.id for r in rules)
     plan = _PLANS.get(key)
     if plan is None:
