@@ -752,7 +752,8 @@ def _is_docstring(node) -> bool:
 _MEMO: dict[int, tuple[object, dict]] = {}
 
 
-def _memo(rule, kind: str) -> dict:
+def _memo(rule, kind: str):
+    """The rule's memo of `kind`: "entry" and "cares" (qualname -> answer), "roots" (a frozenset)."""
     got = _MEMO.get(id(rule))
     if got is None or got[0] is not rule:
         roots = frozenset(pat.split(".", 1)[0] for entry in rule.options.get("apis", ()) for pat in entry["match"])
@@ -760,8 +761,12 @@ def _memo(rule, kind: str) -> dict:
     return got[1][kind]
 
 
-def _root_of(qualname: str) -> str:
-    return qualname.split(".", 1)[0]
+def _outside_patterns(rule, qualname: str) -> bool:
+    """`qualname` starts none of the rule's api patterns' first parts (transformers.x, the project's
+    own): a pattern matches names under its own first part only (`torch.cuda.*`: torch...), and a
+    pattern's base that starts with `qualname.` starts with its first part too, so no entry matches
+    it and no entry cares about it, without the scan."""
+    return qualname.split(".", 1)[0] not in _memo(rule, "roots")
 
 
 def _entry_for(rule, qualname: str):
@@ -773,9 +778,7 @@ def _entry_for(rule, qualname: str):
 
 
 def _find_entry(rule, qualname: str):
-    # a pattern matches names under its own first part only (`torch.cuda.*`: torch...), so a name
-    # under none of the rule's (transformers.x, the project's own) is no entry's, without the scan
-    if _root_of(qualname) not in _memo(rule, "roots"):
+    if _outside_patterns(rule, qualname):
         return None, None
     for entry in rule.options.get("apis", ()):
         for pat in entry["match"]:
@@ -843,7 +846,7 @@ class Api:
         return _entry_for(rule, qualname)[0] is not None
 
     def _cares(self, rule, qualname: str) -> bool:
-        if _root_of(qualname) not in _memo(rule, "roots"):  # see _find_entry; `base` starts with qualname's root too
+        if _outside_patterns(rule, qualname):
             return False
         for entry in rule.options.get("apis", ()):
             for pat in entry["match"]:
