@@ -40,7 +40,10 @@ def migrate_file(path: str, data: bytes, settings: Settings, *, language: str | 
     if binary:  # checked before the prefilter: a UTF-16 file hides its trigger words
         return FileResult(path, lang, "skipped", reason=binary)
     t0 = timing.clock()
-    wanted = prefilter.wants(data, rules) or (project is not None and project.mentioned_in(data))
+    wanted = prefilter.wants(data, rules)
+    if wanted and hasattr(handler, "wants"):  # where the words stand, for a handler that can tell
+        wanted = handler.wants(data, rules, settings)
+    wanted = wanted or (project is not None and project.mentioned_in(data))
     t1 = timing.clock()
     timing.add("prefilter", t1 - t0)
     if not wanted:

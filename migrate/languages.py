@@ -2,7 +2,9 @@
 
 A handler is a module with `migrate(ctx)` and optionally `finalize(ctx) -> list[Edit]` (edits
 that depend on which fixes were applied, e.g. adding `import torch_npu`) and
-`validate(ctx, new_source) -> str | None` (a reason when the output is not valid).
+`validate(ctx, new_source) -> str | None` (a reason when the output is not valid) and
+`wants(data, rules, settings) -> bool` (False when no rule can act on a file the byte prefilter
+passed, from where the trigger words stand: in comments, say).
 """
 
 from __future__ import annotations

@@ -54,46 +54,50 @@ def word_set(words: list[bytes]):
     return s
 
 
-# id(rules) -> (rules, plan): a run asks with the same rules object for every file of a language;
-# the object is kept, so its id stays its own (bounded: a repo's own rules come in a new tuple per file)
+def for_rules(rules, build, by_object: dict, by_ids: dict):
+    """build(rules), kept per rules object (a run asks with the same tuple for every file of a
+    language, so this costs one dict look-up a file) and per tuple of rule ids (a repo's own rules
+    come in a new tuple per file). The object is kept with its answer, so its id stays its own."""
+    got = by_object.get(id(rules))
+    if got is not None and got[0] is rules:
+        return got[1]
+    key = tuple(r.id for r in rules)
+    value = by_ids.get(key)
+    if value is None:
+        value = by_ids[key] = build(rules)
+    if len(by_object) >= 64:
+        by_object.clear()
+    by_object[id(rules)] = (rules, value)
+    return value
+
+
 _BY_RULES: dict[int, tuple] = {}
 
 
 def _plan(rules) -> Plan:
-    got = _BY_RULES.get(id(rules))
-    if got is not None and got[0] is rules:
-        return got[1]
-    plan = _plan_for_ids(rules)
-    if len(_BY_RULES) >= 64:
-        _BY_RULES.clear()
-    _BY_RULES[id(rules)] = (rules, plan)
-    return plan
+    return for_rules(rules, _build_plan, _BY_RULES, _PLANS)
 
 
-def _plan_for_ids(rules) -> Plan:
-    key = tuple(r.id for r in rules)
-    plan = _PLANS.get(key)
-    if plan is None:
-        always = any(not r.triggers for r in rules)
-        kept = shortest_cover(w.lower().encode() for r in rules if not r.prefilter for w in r.triggers)
-        # rules with a `prefilter` regex: a trigger word AND the regex (both on lower-cased bytes).
-        # They are tried only when no kept word is in the file, so a trigger that contains a kept
-        # word cannot be there either: it is left out, and a rule left with none is dropped.
-        gated, run = [], []
-        for r in rules:
-            if r.prefilter and r.triggers:
-                trig = tuple(t for t in (w.lower().encode() for w in r.triggers) if not any(k in t for k in kept))
-                if trig:
-                    gated.append((trig, r.prefilter.encode()))
-                    run.append(gate_regex(r))
-        gated = tuple(gated)
-        # one Set of every word: the kept ones first (ids 0..len(kept)-1), then the gated triggers
-        extra = sorted({t for trig, _pattern in gated for t in trig} - set(kept))
-        ids = {w: i for i, w in enumerate(kept + extra)}
-        fast = word_set(kept + extra)
-        gated_ids = tuple((frozenset(ids[t] for t in trig), rx) for (trig, _pattern), rx in zip(gated, run))
-        plan = _PLANS[key] = Plan(always, tuple(kept), gated, fast, gated_ids)
-    return plan
+def _build_plan(rules) -> Plan:
+    always = any(not r.triggers for r in rules)
+    kept = shortest_cover(w.lower().encode() for r in rules if not r.prefilter for w in r.triggers)
+    # rules with a `prefilter` regex: a trigger word AND the regex (both on lower-cased bytes).
+    # They are tried only when no kept word is in the file, so a trigger that contains a kept
+    # word cannot be there either: it is left out, and a rule left with none is dropped.
+    gated, run = [], []
+    for r in rules:
+        if r.prefilter and r.triggers:
+            trig = tuple(t for t in (w.lower().encode() for w in r.triggers) if not any(k in t for k in kept))
+            if trig:
+                gated.append((trig, r.prefilter.encode()))
+                run.append(gate_regex(r))
+    gated = tuple(gated)
+    # one Set of every word: the kept ones first (ids 0..len(kept)-1), then the gated triggers
+    extra = sorted({t for trig, _pattern in gated for t in trig} - set(kept))
+    ids = {w: i for i, w in enumerate(kept + extra)}
+    fast = word_set(kept + extra)
+    gated_ids = tuple((frozenset(ids[t] for t in trig), rx) for (trig, _pattern), rx in zip(gated, run))
+    return Plan(always, tuple(kept), gated, fast, gated_ids)
 
 
 def gate_regex(rule):

@@ -56,6 +56,14 @@ def _first_error_line(root) -> int | None:
     return min(e.start_point[0] for e in errs) + 1
 
 
+def wants(data: bytes, rules, settings) -> bool:
+    """Whether a rule may act on a file the byte prefilter passed, from where its trigger words
+    stand (in code, a string literal a matcher reads, or only comments and prose): live.py."""
+    from migrate.lang.python import live
+
+    return live.wants(data, rules, settings)
+
+
 def migrate(ctx: FileContext) -> None:
     if b"\r" in ctx.source and b"\n" not in ctx.source:
         raise SkipFile("old Mac line endings (CR only) are not supported; copied unchanged")

@@ -45,6 +45,7 @@ def _cuda_strings(node) -> list:
 
 @register("cuda-extension")
 class CudaExtension:
+    # no `reads`: file() acts on any build script whose text names CUDAExtension
     def chain(self, pf, rule, chain) -> None:
         q = chain.qualname
         if q is None:
@@ -124,3 +125,5 @@ def _strings(root):
 @register("reported-by-cuda-extension")
 class ReportedByCudaExtension:
     """Rules whose findings the cuda-extension matcher reports."""
+
+    reads = "code"  # none of its own: the cuda-extension rule, which reads anywhere, has the same words

@@ -12,6 +12,14 @@ Two optional hints let the handler skip calls that would do nothing (speed only,
   relevant(rule, qualname) False when chain() ignores a chain resolved to qualname
   resolved_only = True     chain() ignores chains that do not resolve through the imports
                            (or a method resolved_only(rule) when that depends on the rule)
+Where a trigger word must stand for the matcher to act, so that a file whose hits all stand
+elsewhere is not parsed (lang/python/live.py):
+  reads = "code"           names in code only (chains, imports): no hit in a comment or string
+  reads = "strings"        also string literals for which may_read(rule, content) is true
+                           (content: the literal's bytes between its quotes)
+  reads = "patterns"       where may_match(rule, source, where) finds a match it would report
+  (no `reads`)             anywhere: the trigger word in the file is enough, as the byte prefilter says
+  shim_only = True         acts only with --shim
 """
 
 from __future__ import annotations
@@ -76,6 +84,8 @@ class TorchCuda:
     """Three roles share this matcher: `rewrite` (torch.cuda.X -> torch.npu.X when torch_npu has
     X), `unsupported` (a finding for every other X) and `caveat` (names that exist but behave
     differently)."""
+
+    reads = "code"
 
     def resolved_only(self, rule) -> bool:
         """chain() ignores chains whose base is not an import, but for the `indirect` role."""
@@ -361,6 +371,8 @@ def rewrite_from_import(pf, stmt, items, mapping: dict) -> list[Edit]:
 
 @register("tensor-method")
 class TensorMethod:
+    reads = "code"
+
     def chain(self, pf, rule, chain: Chain) -> None:
         if len(chain.parts) < 2 and chain.top.type != "attribute":
             return  # a bare name, not a method
@@ -601,6 +613,11 @@ def _lists_npu_already(node) -> bool:
 class DeviceString:
     """"cuda"/"cuda:N"/f"cuda:{i}" -> npu where the string stands as a device."""
 
+    reads = "strings"
+
+    def may_read(self, rule, content: bytes) -> bool:
+        return content.startswith(b"cuda")  # every device value below starts so
+
     def string(self, pf, rule, node) -> None:
         opts = rule.options
         if opts.get("role") == "review":
@@ -660,11 +677,19 @@ class DeviceString:
             pf.ctx.report(review, node.start_byte, node.end_byte, api=value, value=value)
 
 
+_BACKEND_VALUE = r"(nccl|(cuda|cpu):(nccl|gloo)(,(cuda|cpu):(nccl|gloo))*)"
+_BACKEND_BYTES = re.compile(_BACKEND_VALUE.encode())
+
+
 @register("backend-string")
 class BackendString:
     """"nccl" -> "hccl" where the string is a process-group backend."""
 
     resolved_only = True  # chain() ignores chains whose base is not an import (qualname None)
+    reads = "strings"
+
+    def may_read(self, rule, content: bytes) -> bool:
+        return _BACKEND_BYTES.fullmatch(content) is not None
 
     def string(self, pf, rule, node) -> None:
         value = string_value(node)
@@ -673,7 +698,7 @@ class BackendString:
         opts = rule.options
         if opts.get("role") == "review":
             return  # nccl-backend reports it when it cannot tell
-        if not re.fullmatch(r"(nccl|(cuda|cpu):(nccl|gloo)(,(cuda|cpu):(nccl|gloo))*)", value):
+        if not re.fullmatch(_BACKEND_VALUE, value):
             return
         role = string_role(pf, node, _names_rx(opts), opts)
         if role is None:
@@ -709,9 +734,22 @@ def _names_rx(opts) -> re.Pattern:
     return rx
 
 
+def _env_names(opts) -> tuple[frozenset, tuple]:
+    """The names an env-var rule acts on, and the prefixes of those it may act on (EnvVar.string)."""
+    names = frozenset(opts.get("renames", {})) | frozenset(opts.get("advice", {}))
+    return names, tuple(opts.get("prefix_renames", {})) + tuple(opts.get("prefixes", ()))
+
+
 @register("env-var")
 class EnvVar:
     """Environment variable names in string literals: renamed where Ascend has a twin, else a finding."""
+
+    reads = "strings"
+
+    def may_read(self, rule, content: bytes) -> bool:
+        names, prefixes = _memo(rule, "env")
+        value = content.decode("utf-8", "replace")
+        return value in names or value.startswith(prefixes)
 
     def string(self, pf, rule, node) -> None:
         value = string_value(node)
@@ -753,12 +791,24 @@ _MEMO: dict[int, tuple[object, dict]] = {}
 
 
 def _memo(rule, kind: str):
-    """The rule's memo of `kind`: "entry" and "cares" (qualname -> answer), "roots" (a frozenset)."""
+    """The rule's memo of `kind` (_MEMO_KINDS), made at the first ask."""
     got = _MEMO.get(id(rule))
     if got is None or got[0] is not rule:
-        roots = frozenset(pat.split(".", 1)[0] for entry in rule.options.get("apis", ()) for pat in entry["match"])
-        got = _MEMO[id(rule)] = (rule, {"entry": {}, "cares": {}, "roots": roots})
-    return got[1][kind]
+        got = _MEMO[id(rule)] = (rule, {})
+    memo = got[1]
+    value = memo.get(kind)
+    if value is None:
+        value = memo[kind] = _MEMO_KINDS[kind](rule)
+    return value
+
+
+_MEMO_KINDS = {
+    "entry": lambda rule: {},  # qualname -> (entry, pattern) of an api rule
+    "cares": lambda rule: {},  # qualname -> whether an api rule cares about it
+    # the first parts of an api rule's patterns
+    "roots": lambda rule: frozenset(pat.split(".", 1)[0] for entry in rule.options.get("apis", ()) for pat in entry["match"]),
+    "env": lambda rule: _env_names(options(rule)),  # (names, prefixes) an env-var rule may act on
+}
 
 
 def _outside_patterns(rule, qualname: str) -> bool:
@@ -834,6 +884,7 @@ def _torch_expr(pf, qualname: str) -> tuple[str, tuple[str, ...]]:
 @register("api")
 class Api:
     resolved_only = True  # chain() ignores chains whose base is not an import (qualname None)
+    reads = "code"
 
     def cares(self, rule, qualname: str) -> bool:
         memo = _memo(rule, "cares")
@@ -980,26 +1031,47 @@ _PATTERNS: dict[str, re.Pattern] = {}
 
 @register("pattern")
 class Pattern:
-    """Regexes over the source. An entry's optional `literals` (strings every match contains on
-    the line where it starts) limit the search to those lines: same matches, far less work."""
+    """Regexes over the source, reported where a match does not start in a comment, nor in a
+    string literal unless the entry says `in_strings`. An entry's optional `literals` (strings
+    every match contains on the line where it starts) limit the search to those lines: same
+    matches, far less work."""
+
+    reads = "patterns"
 
     def file(self, pf, rule) -> None:
-        src = pf.ctx.source
-        for entry in rule.options.get("patterns", ()):
-            rx = _PATTERNS.get(entry["regex"])
-            if rx is None:
-                rx = _PATTERNS[entry["regex"]] = re.compile(entry["regex"].encode(), re.M)
-            literals = entry.get("literals")
-            ranges = _literal_lines(src, literals) if literals else [(0, len(src))]
-            for start, end in ranges:
-                for m in rx.finditer(src, start, end):
-                    node = pf.root.descendant_for_byte_range(m.start(), m.start())
-                    if node is None or node.type == "comment":
-                        continue
-                    if node.type in ("string_content", "string_start") and not entry.get("in_strings"):
-                        continue
-                    pf.ctx.report(rule, m.start(), m.end(), message=entry.get("message"),
-                                  suggestion=entry.get("suggestion"), api=entry.get("api"))
+        root = pf.root
+        for entry, m in _pattern_matches(rule, pf.ctx.source):
+            node = root.descendant_for_byte_range(m.start(), m.start())
+            if node is None or node.type == "comment":
+                continue
+            if node.type in _IN_STRING and not entry.get("in_strings"):
+                continue
+            pf.ctx.report(rule, m.start(), m.end(), message=entry.get("message"),
+                          suggestion=entry.get("suggestion"), api=entry.get("api"))
+
+    def may_match(self, rule, src: bytes, where) -> bool:
+        """Whether file() may report in `src`, told by `where(offset)` whether an offset is in
+        "code", a "comment" or a "string" (lang/python/live.py, before a parse)."""
+        for entry, m in _pattern_matches(rule, src):
+            at = where(m.start())
+            if at == "code" or (at == "string" and entry.get("in_strings")):
+                return True
+        return False
+
+
+# the nodes of a plain string literal's own text (not those of an f-string's braces)
+_IN_STRING = frozenset({"string_start", "string_content", "escape_sequence", "string_end"})
+
+
+def _pattern_matches(rule, src: bytes):
+    for entry in rule.options.get("patterns", ()):
+        rx = _PATTERNS.get(entry["regex"])
+        if rx is None:
+            rx = _PATTERNS[entry["regex"]] = re.compile(entry["regex"].encode(), re.M)
+        literals = entry.get("literals")
+        for start, end in _literal_lines(src, literals) if literals else [(0, len(src))]:
+            for m in rx.finditer(src, start, end):
+                yield entry, m
 
 
 # --------------------------------------------------------------------------------------------
@@ -1008,6 +1080,8 @@ class Pattern:
 
 @register("shim-entry")
 class ShimEntry:
+    shim_only = True  # reads the raw text (no `reads`), with --shim only
+
     def file(self, pf, rule) -> None:
         if not pf.ctx.settings.shim:
             return
@@ -1025,6 +1099,8 @@ class ShimEntry:
 class Handler:
     """Rules whose findings the Python handler itself produces (see lang/python/__init__.py)."""
 
+    reads = "code"  # it turns other rules' findings into its own
+
 
 # --------------------------------------------------------------------------------------------
 # Triton kernel launches: `kernel[grid](...)` of a function decorated with @triton.jit
@@ -1032,6 +1108,8 @@ class Handler:
 
 @register("triton-launch")
 class TritonLaunch:
+    reads = "code"  # kernels decorated through an import of triton, launched in code
+
     def file(self, pf, rule) -> None:
         from migrate.lang.python.tsutil import captures
 

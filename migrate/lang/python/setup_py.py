@@ -13,6 +13,7 @@ _KEYWORDS = ("install_requires", "extras_require")
 
 @register("setup-requires")
 class SetupRequires:
+    # no `reads`: file() acts on a setup.py whose text names install_requires or extras_require
     def file(self, pf, rule) -> None:
         ctx = pf.ctx
         if ctx.path.rsplit("/", 1)[-1] != "setup.py" or b"install_requires" not in ctx.source and b"extras_require" not in ctx.source:
