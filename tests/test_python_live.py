@@ -42,8 +42,8 @@ def ts_kind(root, offset: int) -> str:
         node = node.parent
     if outer is None:
         return "code"
-    start = outer.child(0)
-    return "fstring" if b"f" in start.text.lower() else "string"
+    prefix = outer.child(0).text.lower()
+    return "fstring" if b"f" in prefix or b"t" in prefix else "string"
 
 
 def ts_agrees(data: bytes) -> list:
@@ -94,6 +94,7 @@ cuda on the next line"
 # comment run: cuda
     # indented: cuda
 dev = torch.device("cuda")  # cuda
+tmpl = t"{torch.cuda.current_device()} on cuda" + Tr"{cuda}"
 '''
 
 
@@ -193,6 +194,7 @@ def test_a_model_that_mentions_cuda_only_in_prose_is_not_parsed(monkeypatch):
     ('os.environ["CUDA_VISIBLE_DEVICES"] = "0"', "env-var-rename"),
     ('out = subprocess.run("nvidia-smi --query-gpu=memory.used --format=csv", shell=True)', "nvidia-smi"),
     ("y = self.selective_scan_cuda.fwd(hidden_states)", "custom-cuda-kernel"),
+    ('msg = t"{torch.cuda.device_count()} devices"', "torch-cuda-api"),  # a 3.14 template string
     ("import deepspeed", "deepspeed-npu"),
     ("model = torch.compile(self)", "torch-compile-backend"),
 ])

@@ -40,7 +40,8 @@ CODE, COMMENT, STRING, FSTRING = 0, 1, 2, 3
 # character, a line ending too), or a triple quote; a lone quote is a literal that does not end
 _NEXT = re.compile(rb"#[^\r\n]*(?:\r?\n[ \t]*#[^\r\n]*)*" rb'|"""' rb"|'''" rb'|"(?:[^"\\\r\n]|\\(?:\r\n|[\s\S]))*"'
                    rb"|'(?:[^'\\\r\n]|\\(?:\r\n|[\s\S]))*'" rb"""|["']""")
-_PREFIX = frozenset(b"rRbBuUfF")
+_PREFIX = frozenset(b"rRbBuUfFtT")
+_TEMPLATE = frozenset(b"fFtT")  # f-strings, and template strings (3.14): their braces hold code
 
 
 class Unsure(Exception):
@@ -55,7 +56,8 @@ class Lexer:
     strings do not change where a literal ends (a backslash escapes the next character even in a
     raw string). Up to Python 3.11 an f-string ends where any literal would; 3.12 lets its braces
     hold the same quote, which this lexer does not follow: an f-string whose braces do not balance
-    within what it read as the literal raises Unsure."""
+    within what it read as the literal raises Unsure. A template string (`t"..."`, 3.14) counts
+    as an f-string."""
 
     def __init__(self, data: bytes):
         self.data = data
@@ -118,7 +120,7 @@ class Lexer:
             p = s
             while p > 0 and s - p < 2 and data[p - 1] in _PREFIX:
                 p -= 1
-            fstring = p < s and b"f" in data[p:s].lower()
+            fstring = any(c in _TEMPLATE for c in data[p:s])
             if e - s == 3 and data[s + 1] == first == data[s + 2]:  # a triple quote
                 quote, cs, j = data[s:e], e, e
                 while True:
