@@ -116,6 +116,18 @@ def test_the_lexer_says_when_it_cannot_tell(source, why):
         live.Lexer(source.encode()).kind(len(source) - 2)
 
 
+def test_pattern_rules_are_told_what_tree_sitter_would_say_or_the_safe_side():
+    data = b'# one\n    # two: selective_scan_cuda.fwd(x)\nx = "selective_scan_cuda.fwd(x)"\n'
+    at = live.where(live.Lexer(data))
+    root = _TS.parse(data).root_node
+    for offset in range(len(data)):
+        got, want = at(offset), ts_kind(root, offset)
+        # a comment only where tree-sitter has one; a string only inside a string literal
+        assert got == want or got == "code", (offset, data[offset:offset + 1], got, want)
+    assert at(data.index(b"two")) == "comment" and at(data.index(b"\n    # two")) == "code"
+    assert at(data.index(b'"selective')) == "string"
+
+
 # --------------------------------------------------------------------------------------------
 
 MODEL_WITHOUT_WORK = '''\

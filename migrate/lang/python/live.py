@@ -306,11 +306,26 @@ def _live(plan: _Plan, data: bytes, low: bytes, lex: Lexer, present: frozenset[b
     for w in plan.other:
         if w in present and hits.find(w, False) == _LIVE:
             return True
-    return any(m.may_match(r, data, lambda pos: _WHERE[lex.kind(pos)]) for r, m in plan.patterns)
+    return any(m.may_match(r, data, where(lex)) for r, m in plan.patterns)
 
 
 # what a pattern matcher is told about a position: an f-string counts as code (its braces hold code)
 _WHERE = {CODE: "code", FSTRING: "code", STRING: "string", COMMENT: "comment"}
+
+
+def where(lex: Lexer):
+    """offset -> "code", "comment" or "string", as a pattern matcher is told. The line break and
+    indentation between the lines of a comment run are code (tree-sitter's comments end at the
+    line's end), and so is all other white space in a comment: the safe side."""
+    data = lex.data
+
+    def at(offset: int) -> str:
+        kind = lex.kind(offset)
+        if kind == COMMENT and data[offset:offset + 1] in (b" ", b"\t", b"\r", b"\n"):
+            return "code"
+        return _WHERE[kind]
+
+    return at
 
 
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
