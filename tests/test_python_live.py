@@ -298,6 +298,7 @@ def test_every_rule_example_gives_the_same_result_with_and_without_the_refinemen
 def test_the_plan_sorts_rules_by_where_they_read():
     plan = live._plan(_rules("python", (), ()))
     assert b"cuda" in plan.plain and any(b"compile" in words for words, _gate in plan.gated)
-    assert {r.id for _t, _g, r in plan.anywhere} == {"cuda-extension", "shim-entry", "setup-py-requirements"}
+    assert {r.id for _t, _g, r, _shim in plan.anywhere} == {"cuda-extension", "shim-entry", "setup-py-requirements"}
+    assert {r.id for _t, _g, r, shim in plan.anywhere if shim} == {"shim-entry"}
     assert {r.id for r, _m in plan.strings} >= {"device-string", "nccl-backend", "env-var-rename"}
     assert {r.id for r, _m in plan.patterns} >= {"nvidia-smi", "custom-cuda-kernel"}

@@ -32,6 +32,7 @@ import re
 from bisect import bisect_right
 
 from migrate.lang.python import matchers
+from migrate.prefilter import for_rules, gate_regex, shortest_cover, word_set
 
 CODE, COMMENT, STRING, FSTRING = 0, 1, 2, 3
 
@@ -180,10 +181,9 @@ class _Plan:
     """What a set of rules asks of a file's hits (built once per rules object)."""
 
     def __init__(self, rules):
-        from migrate.prefilter import gate_regex, shortest_cover, word_set
-
         self.always = any(not r.triggers for r in rules)  # the byte prefilter sends every file too
-        self.anywhere: list[tuple] = []  # (lower triggers, gate regex or None, rule): read as raw text
+        # (lower triggers, gate regex or None, rule, whether only --shim runs it): read as raw text
+        self.anywhere: list[tuple] = []
         self.patterns: list = []  # (rule, matcher) of pattern rules
         self.strings: list[tuple] = []  # (rule, matcher) of the string matchers, with may_read
         gated: list[tuple] = []
@@ -205,13 +205,13 @@ class _Plan:
                 else:
                     gated.append((tuple(shortest_cover(trig)), gate))
             else:
-                self.anywhere.append((trig, gate, r))
+                self.anywhere.append((trig, gate, r, getattr(m, "shim_only", False)))
         # a hit of a word holds the hits of every word that contains it, at the same place
         self.plain = tuple(shortest_cover(plain))
         self.gated = tuple(gated)
         # the handler sends a string that any trigger word hits to the string matchers (the words
         # of the rules read anywhere count here when --shim is off and its rule is not run)
-        other += [t for trig, _g, _r in self.anywhere for t in trig]
+        other += [t for trig, *_rest in self.anywhere for t in trig]
         self.other = tuple(w for w in shortest_cover(other) if not any(p in w for p in self.plain))
         # which of all these words a file holds: one pass
         self.words = sorted({*self.plain, *(w for ws, _g in self.gated for w in ws), *other})
@@ -227,8 +227,6 @@ _BY_IDS: dict[tuple[str, ...], _Plan] = {}
 
 
 def _plan(rules) -> _Plan:
-    from migrate.prefilter import for_rules
-
     return for_rules(rules, _Plan, _BY_RULES, _BY_IDS)
 
 
@@ -240,8 +238,8 @@ def wants(data: bytes, rules, settings) -> bool:
         return True
     present = plan.present(data)
     low = data.lower()
-    for trig, gate, rule in plan.anywhere:
-        if getattr(matchers.get(rule.matcher), "shim_only", False) and not settings.shim:
+    for trig, gate, _rule, shim_only in plan.anywhere:
+        if shim_only and not settings.shim:
             continue
         if not present.isdisjoint(trig) and (gate is None or gate.search(low) is not None):
             return True
